@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE, ROOT
+from test_pipeline import NORWEGIAN
+from typer.testing import CliRunner
+
+from translator.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str, input: str | bytes | None = None):  # type: ignore[no-untyped-def]  # noqa: A002
+    return runner.invoke(app, list(args), input=input)
+
+
+def test_translate_example(installed_model: Path) -> None:
+    result = run("translate", str(EXAMPLE), "--quiet")
+    assert result.exit_code == 0, result.output
+    source = EXAMPLE.read_text("utf-8")
+    assert result.stdout.startswith(" date 2022-09 ")
+    assert result.stdout.endswith("/ritzau/Reuters")
+    assert result.stdout.count("\n\n") == source.count("\n\n")
+
+
+def test_translate_json_and_output_file(installed_model: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    result = run("translate", str(EXAMPLE), "--json", "-o", str(out), "--quiet")
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text("utf-8"))
+    assert data["source_language"] == "da"
+    assert {"text", "confidence", "warnings", "glossary_hits", "quotes"} <= set(data)
+
+
+def test_english_from_stdin_passes_through(installed_model: Path) -> None:
+    text = "This is an English sentence about the weather.\n"
+    result = run("translate", "-", input=text)
+    assert result.exit_code == 0
+    assert result.stdout == text
+    assert "already English" in result.stderr
+
+
+def test_norwegian_exits_3(installed_model: Path, tmp_path: Path) -> None:
+    path = tmp_path / "norsk.txt"
+    path.write_text(NORWEGIAN, "utf-8")
+    result = run("translate", str(path))
+    assert result.exit_code == 3
+    assert re.fullmatch(r"error: .*norsk\.txt: detected language 'nb'.*\n", result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (lambda p: None, "no such file"),
+        (lambda p: p.mkdir(), "is a folder"),
+        (lambda p: p.write_bytes(b""), "empty file"),
+        (lambda p: p.write_bytes(b"\x00\x01\x02binary\x00"), "binary file"),
+    ],
+)
+def test_bad_input_one_line_error(tmp_path: Path, make, problem: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "article.txt"
+    make(path)
+    result = run("translate", str(path))
+    assert result.exit_code == 1
+    assert (
+        result.stderr.count("\n") == 1 and str(path) in result.stderr and problem in result.stderr
+    )
+    assert "Traceback" not in result.output
+
+
+def test_output_never_overwrites_input(tmp_path: Path, installed_model: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("Nato siger nej.\n", "utf-8")
+    result = run("translate", str(path), "-o", str(path))
+    assert result.exit_code == 1 and "overwrite the input" in result.stderr
+    assert path.read_text("utf-8") == "Nato siger nej.\n"
+
+
+def test_no_model_offline_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "empty"))
+    result = run("translate", str(EXAMPLE), "--offline")
+    assert result.exit_code == 2
+    assert "no Argos da→en model is installed" in result.stderr
+    assert "models install FILE.argosmodel" in result.stderr
+
+
+def test_no_model_and_no_network_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "empty"))
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", "http://127.0.0.1:9/")
+    result = run("translate", str(EXAMPLE))
+    assert result.exit_code == 2
+    assert "download failed" in result.stderr and "FILE.argosmodel" in result.stderr
+
+
+def test_missing_model_is_downloaded_then_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index_server: str
+) -> None:
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "fresh"))
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", index_server)
+    result = run("translate", str(EXAMPLE))
+    assert result.exit_code == 0, result.output
+    assert "installing it from the Argos index" in result.stderr
+    assert result.stdout.endswith("/ritzau/Reuters")
+
+
+def test_models_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argos_package: Path
+) -> None:
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "pk"))
+    assert run("models", "install", str(argos_package)).exit_code == 0
+    assert run("models", "list").stdout.startswith("da-en\t0.1\t")
+    assert run("models", "remove", "da-en").exit_code == 0
+    assert run("models", "list").stdout == ""
+    bad = tmp_path / "bad.argosmodel"
+    bad.write_text("nope")
+    result = run("models", "install", str(bad))
+    assert result.exit_code == 2 and "not a zip archive" in result.stderr
+
+
+def test_detect_command(tmp_path: Path) -> None:
+    norsk = tmp_path / "norsk.txt"
+    norsk.write_text(NORWEGIAN, "utf-8")
+    result = run("detect", str(EXAMPLE), str(norsk))
+    assert result.exit_code == 0
+    assert [line.split("\t")[1] for line in result.stdout.splitlines()] == ["da", "nb"]
+
+
+def test_glossary_commands(tmp_path: Path) -> None:
+    good = tmp_path / "good.tsv"
+    good.write_text("da\ten\nSkat\tthe Danish Tax Agency\n", "utf-8")
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("da\ten\nSkat\tTax\nSkat\tTaxes\n", "utf-8")
+    assert run("glossary", "check", str(good)).exit_code == 0
+    result = run("glossary", "check", str(bad))
+    assert result.exit_code == 1 and f"{bad}:3:" in result.stdout
+    shown = run("glossary", "show", "-g", str(good)).stdout
+    assert "Skat\tthe Danish Tax Agency" in shown and "Nato\tNATO" in shown
+
+
+def test_version() -> None:
+    assert re.fullmatch(r"translator \d+\.\d+\.\d+\n", run("--version").stdout)
+
+
+def command_names() -> list[str]:
+    names = []
+    for command in app.registered_commands:
+        names.append(command.name or "")
+    for group in app.registered_groups:
+        assert group.typer_instance is not None
+        names.extend(f"{group.name} {c.name}" for c in group.typer_instance.registered_commands)
+    return names
+
+
+@pytest.mark.parametrize("name", command_names())
+def test_every_command_has_help_and_is_in_readme(name: str) -> None:
+    result = run(*name.split(), "--help")
+    assert result.exit_code == 0 and "Example:" in result.stdout
+    assert f"translator {name}" in (ROOT / "README.md").read_text("utf-8")
+
+
+def test_help_imports_nothing_heavy() -> None:
+    code = (
+        "import sys; from translator.cli import app; "
+        "heavy = {'argostranslate.translate', 'ctranslate2', 'sentencepiece', 'torch', "
+        "'langdetect', 'tqdm'} & set(sys.modules); print(sorted(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from translator import glossary
+from translator.errors import GlossaryError
+
+
+@pytest.fixture(scope="module")
+def news() -> glossary.Glossary:
+    return glossary.build()
+
+
+def test_default_glossary_is_large_and_clean() -> None:
+    assert len(glossary.build().entries) >= 200
+    shipped = Path(__file__).parent.parent / "glossaries" / "news.da-en.tsv"
+    assert glossary.check_file(shipped) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "forms", "targets"),
+    [
+        ("Natos generalsekretær", ["Natos"], ["NATO's"]),
+        ("Nato-chefen gør det klart", ["Nato"], ["NATO"]),
+        ("Nato-landene mødes", ["Nato"], ["NATO"]),
+        ("FN-chefen taler", ["FN"], ["UN"]),
+        (
+            "mens FN's Generalforsamling afholdes",
+            ["FN's Generalforsamling"],
+            ["UN General Assembly"],
+        ),
+        ("FN's Sikkerhedsråd mødes", ["FN's Sikkerhedsråd"], ["UN Security Council"]),
+        ("FN's chef", ["FN's"], ["UN's"]),
+        ("Zelenskyjs tale", ["Zelenskyjs"], ["Zelensky's"]),
+        ("Volodymyr Zelenskyj siger", ["Volodymyr Zelenskyj"], ["Volodymyr Zelensky"]),
+        ("NATO og Nato", ["NATO", "Nato"], ["NATO", "NATO"]),
+        ("en Putin-kritiker", ["Putin"], ["Putin"]),
+        ("en putinsk retorik", [], []),
+        ("Putinsk retorik", [], []),
+        ("natoen", [], []),
+        ("i Kijev og Moskva", ["Kijev", "Moskva"], ["Kyiv", "Moscow"]),
+        ("Reuters' kilde", ["Reuters'"], ["Reuters'"]),
+        ("'Nato' sagde han", ["Nato"], ["NATO"]),
+    ],
+)
+def test_danish_inflections(
+    news: glossary.Glossary, text: str, forms: list[str], targets: list[str]
+) -> None:
+    found = news.find(text)
+    assert [m.form for m in found] == forms
+    assert [m.target for m in found] == targets
+
+
+def test_user_glossary_overrides_default(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.tsv"
+    mine.write_text(
+        "# house rules\nda\ten\tnote\nNato\tNato\tour style\nSkat\tthe Danish Tax Agency\n"
+    )
+    merged = glossary.build([mine])
+    assert merged.entries["Nato"].target == "Nato"
+    assert merged.entries["Skat"].target == "the Danish Tax Agency"
+    assert merged.entries["FN"].target == "UN"
+
+
+@pytest.mark.parametrize(
+    ("content", "lines"),
+    [
+        ("da\ten\nNato\tNATO\nNato\tNATO\n", [(3, "duplicate of line 2")]),
+        ("da\ten\nNato\tNATO\nNato\tNato\n", [(3, "conflicts ('NATO') with line 2")]),
+        ("da\ten\nNato\t\n", [(2, "empty Danish or English field")]),
+        ("da\ten\nNato NATO\n", [(2, "no tab")]),
+        ("en\tda\nNato\tNATO\n", [(1, "header must start with 'da<TAB>en'")]),
+    ],
+)
+def test_check_file(tmp_path: Path, content: str, lines: list[tuple[int, str]]) -> None:
+    path = tmp_path / "g.tsv"
+    path.write_text(content, "utf-8")
+    problems = glossary.check_file(path)
+    assert len(problems) == len(lines)
+    pairs = zip(problems, lines, strict=True)
+    assert all(p.line == line and m in p.message for p, (line, m) in pairs)
+
+
+def test_check_file_bad_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "g.tsv"
+    path.write_bytes("da\ten\nNato\tNATO\nKøbenhavn\tCopenhagen\n".encode("cp1252"))
+    assert [(p.line, "UTF-8" in p.message) for p in glossary.check_file(path)] == [(3, True)]
+    with pytest.raises(GlossaryError, match=":3: not UTF-8"):
+        glossary.load(path)

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from translator import models
+from translator.errors import ModelInstallError, ModelNotInstalledError
+
+
+@pytest.fixture()
+def packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty packages folder of its own for one test."""
+    folder = tmp_path / "packages"
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(folder))
+    return folder
+
+
+def test_install_list_remove(packages: Path, argos_package: Path) -> None:
+    info = models.install_file(argos_package)
+    assert (info.name, info.version) == ("da-en", "0.1")
+    assert (info.path / "model" / "model.bin").is_file()
+    assert [m.name for m in models.installed_models()] == ["da-en"]
+    assert models.find_model("da") == info
+    models.remove_model("da-en")
+    assert models.installed_models() == []
+    with pytest.raises(ModelNotInstalledError):
+        models.remove_model("da-en")
+
+
+def test_reinstall_replaces(packages: Path, argos_package: Path) -> None:
+    models.install_file(argos_package)
+    models.install_file(argos_package)
+    assert len(models.installed_models()) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"this is not a zip file", "not a zip archive"),
+        ("zip-without-model", "missing model/model.bin"),
+        ("two-top-folders", "one top-level folder"),
+        ("truncated", "not a zip archive"),
+    ],
+)
+def test_bad_package_files_leave_nothing(
+    packages: Path, argos_package: Path, tmp_path: Path, content: object, problem: str
+) -> None:
+    bad = tmp_path / "bad.argosmodel"
+    if content == "zip-without-model":
+        with zipfile.ZipFile(bad, "w") as archive:
+            archive.writestr("pkg/metadata.json", json.dumps({"from_code": "da", "to_code": "en"}))
+            archive.writestr("pkg/sentencepiece.model", b"x")
+    elif content == "two-top-folders":
+        with zipfile.ZipFile(bad, "w") as archive:
+            archive.writestr("a/metadata.json", "{}")
+            archive.writestr("b/model/model.bin", "x")
+    elif content == "truncated":
+        data = argos_package.read_bytes()
+        bad.write_bytes(data[: len(data) // 2])
+    else:
+        assert isinstance(content, bytes)
+        bad.write_bytes(content)
+    with pytest.raises(ModelInstallError) as raised:
+        models.install_file(bad)
+    assert problem in str(raised.value) and str(bad) in str(raised.value)
+    assert _contents(packages) == []
+
+
+def _contents(folder: Path) -> list[Path]:
+    return list(folder.iterdir()) if folder.exists() else []
+
+
+def test_install_from_index_over_http(
+    packages: Path, index_server: str, argos_package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", index_server)
+    seen: list[tuple[int, int | None]] = []
+    info = models.install_from_index("da", "en", lambda done, total: seen.append((done, total)))
+    assert info.name == "da-en"
+    assert (info.path / "model" / "model.bin").is_file()
+    assert seen[-1] == (argos_package.stat().st_size, argos_package.stat().st_size)
+
+
+def test_index_without_the_pair(
+    packages: Path, index_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", index_server)
+    with pytest.raises(ModelInstallError, match="no sv→en package"):
+        models.install_from_index("sv", "en")
+
+
+def test_unreachable_index(packages: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", "http://127.0.0.1:9/")
+    with pytest.raises(ModelInstallError, match="cannot read the package index"):
+        models.install_from_index("da", "en")
+    assert _contents(packages) == []

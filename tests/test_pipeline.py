@@ -1,0 +1,145 @@
+"""The pipeline: structure, detection policy, and the glossary and quotation guarantees."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import CopyEngine
+from damaging import ALL, DamagingEngine
+
+from translator import Translation, Translator
+from translator.errors import UnsupportedLanguageError
+from translator.glossary import DEBRIS, Glossary, count_term
+from translator.quotes import find_quotes
+
+TERMS_AND_QUOTES = (
+    "FN's Generalforsamling mødes i New York. Zelenskyjs tale blev kaldt „historisk“ af "
+    "Nato-chefen.\n\n"
+    "- Vi står sammen med Ukraine, sagde Natos generalsekretær. »Han sagde 'aldrig' til "
+    "mig«, tilføjede han.\n\n"
+    'Rusland kalder det "en provokation mod Nato", siger Kreml ifølge Reuters.\n'
+)
+NORWEGIAN = (
+    "Regjeringen sier at den ikke vil gjøre noe med saken før etter valget. "
+    "Statsministeren har ikke kommentert saken, men partiet hennes vil møtes neste uke.\n"
+)
+
+
+def assert_guarantees(source: str, result: Translation, glossary: Glossary) -> None:
+    """What every user may rely on, whatever the engine did."""
+    source_lines, output_lines = source.splitlines(), result.text.splitlines()
+    assert len(output_lines) == len(source_lines)
+    for before, after in zip(source_lines, output_lines, strict=True):
+        assert bool(before.strip()) == bool(after.strip())
+        matches = glossary.find(before)
+        for target in {m.entry.target for m in matches}:
+            expected = sum(count_term(m.entry.target, target) for m in matches)
+            assert count_term(after, target) == expected, (target, after)
+        for leftover in glossary.find(after):
+            assert any(
+                after.startswith(leftover.entry.target, start)
+                for start in range(max(0, leftover.start - 40), leftover.start + 1)
+            ), (leftover.form, after)
+        assert not DEBRIS.search(after)
+        wanted = [q.depth for q in find_quotes(before).quotes]
+        assert [q.depth for q in find_quotes(after).quotes] == wanted, after
+        if before.lstrip().startswith("- "):
+            assert after.lstrip().startswith("- ")
+
+
+def test_copy_engine_keeps_structure(example_text: str, copy_engine: CopyEngine) -> None:
+    result = Translator(copy_engine).translate(example_text)
+    assert result.source_language == "da" and result.translated
+    assert result.text.startswith(" date 2022-09 NATO-generalsekretær")
+    assert result.text.endswith("\n\n/ritzau/Reuters")
+    assert result.text.count("\n") == example_text.count("\n")
+    assert "Natos" not in result.text and "NATO's generalsekretær" in result.text
+    assert result.warnings == []
+
+
+def test_report_lists_quotes_and_glossary_hits(example_text: str, copy_engine: CopyEngine) -> None:
+    result = Translator(copy_engine).translate(example_text)
+    kinds = Counter(q.kind for q in result.quotes)
+    assert kinds == {"dash": 5, "inline": 2}
+    inline = [q for q in result.quotes if q.kind == "inline"]
+    assert inline[0].source == inline[0].translation == "farlig og hensynsløs atomretorik"
+    nato = next(hit for hit in result.glossary_hits if hit.term == "Nato")
+    assert nato.target == "NATO" and nato.count == 7
+    assert sorted(nato.forms) == ["Nato", "Natos"]
+    assert "forms" in result.to_dict()["glossary_hits"][0]
+
+
+def test_translate_many_sends_one_batch(example_text: str, copy_engine: CopyEngine) -> None:
+    results = Translator(copy_engine).translate_many([example_text, TERMS_AND_QUOTES])
+    assert len(results) == 2
+    assert len(copy_engine.calls) == 1
+
+
+def test_identical_sentences_are_translated_once(copy_engine: CopyEngine) -> None:
+    text = "Det regner i dag. Det regner i dag.\n\nDet regner i dag.\n"
+    Translator(copy_engine).translate(text)
+    assert copy_engine.calls == [["Det regner i dag."]]
+
+
+def test_english_passes_through(copy_engine: CopyEngine) -> None:
+    text = "This is an English sentence about the weather.\n"
+    result = Translator(copy_engine).translate(text)
+    assert (result.text, result.translated, result.source_language) == (text, False, "en")
+    assert "already English" in result.warnings[0]
+    assert copy_engine.calls == []
+
+
+def test_norwegian_is_refused(copy_engine: CopyEngine) -> None:
+    with pytest.raises(UnsupportedLanguageError) as raised:
+        Translator(copy_engine).translate(NORWEGIAN, "norsk.txt")
+    assert raised.value.exit_code == 3
+    assert "norsk.txt" in str(raised.value) and "'nb'" in str(raised.value)
+
+
+def test_forced_language_translates(copy_engine: CopyEngine) -> None:
+    result = Translator(copy_engine, source_language="nb").translate(NORWEGIAN)
+    assert result.source_language == "nb" and copy_engine.calls
+
+
+def test_crlf_is_kept(copy_engine: CopyEngine) -> None:
+    text = "Overskrift om Nato\r\n\r\nNato siger nej i dag.\r\n"
+    assert Translator(copy_engine).translate(text).text == (
+        "Overskrift om NATO\r\n\r\nNATO siger nej i dag.\r\n"
+    )
+
+
+def test_english_quote_style(copy_engine: CopyEngine) -> None:
+    result = Translator(copy_engine, quote_style="english").translate(TERMS_AND_QUOTES)
+    assert "“historisk”" in result.text
+    assert "“Han sagde ‘aldrig’ til mig”" in result.text
+    assert "\n- Vi står" in result.text
+
+
+def test_unbalanced_quote_warns(copy_engine: CopyEngine) -> None:
+    result = Translator(copy_engine).translate('Han sagde "nej og gik sin vej fra mødet i dag.\n')
+    assert result.text == 'Han sagde "nej og gik sin vej fra mødet i dag.\n'
+    assert any("unbalanced quotation mark" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("engine", ALL, ids=repr)
+@pytest.mark.parametrize("text_name", ["example", "terms_and_quotes"])
+def test_guarantees_hold_with_damaging_engines(
+    engine: DamagingEngine, text_name: str, example_text: str
+) -> None:
+    text = example_text if text_name == "example" else TERMS_AND_QUOTES
+    translator = Translator(engine)
+    result = translator.translate(text)
+    assert_guarantees(text, result, translator.glossary)
+    assert result.warnings, "a damaging engine must leave a record of the repair"
+
+
+@pytest.mark.parametrize("text_name", ["example", "terms_and_quotes"])
+def test_guarantees_hold_with_tiny_real_model(
+    installed_model: Path, text_name: str, example_text: str
+) -> None:
+    text = example_text if text_name == "example" else TERMS_AND_QUOTES
+    translator = Translator()
+    result = translator.translate(text)
+    assert_guarantees(text, result, translator.glossary)

@@ -1,0 +1,310 @@
+"""The ``translator`` command: a thin Typer layer over the library.
+
+Exit codes: 0 success; 1 bad input, glossary or engine error (bulk: some item failed);
+2 no model installed or a model could not be installed; 3 the language is not Danish
+(or English, which passes through) and no ``--from`` forces it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from translator.errors import ModelInstallError, ModelNotInstalledError, TranslatorError
+
+if TYPE_CHECKING:
+    from translator.pipeline import Translation, Translator
+
+app = typer.Typer(
+    help="Offline Danish→English translation of news wire copy on Argos Translate models.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+models_app = typer.Typer(
+    help="List, install and remove Argos translation models.", no_args_is_help=True
+)
+glossary_app = typer.Typer(help="Check and show glossaries.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+app.add_typer(glossary_app, name="glossary")
+
+GlossaryOption = Annotated[
+    list[Path] | None,  # noqa: UP007 (Typer needs Optional on Python 3.10)
+    typer.Option("--glossary", "-g", help="Glossary TSV over the default one (repeatable)."),
+]
+NoDefaultGlossary = Annotated[
+    bool, typer.Option("--no-default-glossary", help="Do not apply the shipped news glossary.")
+]
+
+
+def _fail(error: TranslatorError) -> NoReturn:
+    typer.echo(f"error: {error}", err=True)
+    raise typer.Exit(error.exit_code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from translator import __version__
+
+        typer.echo(f"translator {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Offline Danish→English translation of news wire copy."""
+
+
+def _read(path: str) -> tuple[str, str]:
+    from translator.textfile import decode, read_text
+
+    if path == "-":
+        return decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>"
+    return read_text(path), path
+
+
+def _progress_bar(description: str) -> tuple[object, object]:
+    from tqdm import tqdm
+
+    bar = tqdm(desc=description, unit="B", unit_scale=True, file=sys.stderr)
+
+    def update(done: int, total: int | None) -> None:
+        if total and bar.total != total:
+            bar.total = total
+        bar.update(done - bar.n)
+
+    return bar, update
+
+
+def _install(name: str) -> None:
+    from translator import models
+
+    bar, update = _progress_bar(f"downloading {name}")
+    try:
+        from_code, _, to_code = name.partition("-")
+        info = models.install_from_index(from_code, to_code or "en", update)  # type: ignore[arg-type]
+    finally:
+        bar.close()  # type: ignore[attr-defined]
+    typer.echo(f"installed {info.name} {info.version} in {info.path}", err=True)
+
+
+def _translate_once(translator: Translator, text: str, name: str, offline: bool) -> Translation:
+    """Translate; when the model is missing and we may go online, install it and retry."""
+    try:
+        return translator.translate(text, name)
+    except ModelNotInstalledError as error:
+        if offline:
+            raise ModelNotInstalledError(
+                **{**error.fields, "reason": " (--offline: not downloading)"}
+            ) from None
+        language = error.fields["from_code"]
+        typer.echo(
+            f"notice: no {language}→en model is installed; installing it from the Argos index",
+            err=True,
+        )
+        try:
+            _install(f"{language}-en")
+        except ModelInstallError as install_error:
+            raise ModelNotInstalledError(
+                **{**error.fields, "reason": f" and the download failed ({install_error})"}
+            ) from None
+        return translator.translate(text, name)
+
+
+@app.command("translate")
+def translate_cli(
+    path: Annotated[str, typer.Argument(help="The article to translate, or - for standard input.")],
+    output: Annotated[
+        Path | None,  # noqa: UP007
+        typer.Option("--output", "-o", help="Write here (atomically) instead of to stdout."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the whole result as JSON.")
+    ] = False,
+    source_language: Annotated[
+        str | None,  # noqa: UP007
+        typer.Option("--from", help="Force the source language (an installed LANG→en model)."),
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Never download a model; fail if none is installed.")
+    ] = False,
+    glossary: GlossaryOption = None,
+    no_default_glossary: NoDefaultGlossary = False,
+    quote_style: Annotated[
+        str, typer.Option("--quote-style", help="source: keep the marks; english: “…” and ‘…’.")
+    ] = "source",
+    beam_size: Annotated[int, typer.Option("--beam-size", min=1, help="Beam width.")] = 4,
+    max_decoding_length: Annotated[
+        int | None,  # noqa: UP007
+        typer.Option("--max-decoding-length", min=1, help="Cap on output tokens a sentence."),
+    ] = None,
+    compute_type: Annotated[
+        str, typer.Option("--compute-type", help="CTranslate2 compute type.")
+    ] = "auto",
+    device: Annotated[str, typer.Option("--device", help="cpu or cuda.")] = "cpu",
+    threads: Annotated[int, typer.Option("--threads", min=0, help="Threads (0: auto).")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notices or warnings.")] = False,
+) -> None:
+    """Translate one Danish article to English.
+
+    Example: translator translate examples/nato-stoltenberg.da.txt -o nato.en.txt
+    """
+    from translator.pipeline import Translator
+    from translator.textfile import write_atomic
+
+    if quote_style not in ("source", "english"):
+        raise typer.BadParameter("must be 'source' or 'english'", param_hint="--quote-style")
+    try:
+        text, name = _read(path)
+        if output is not None and path != "-" and output.resolve() == Path(path).resolve():
+            raise TranslatorError(detail=f"{output}: the output would overwrite the input")
+        translator = Translator(
+            beam_size=beam_size,
+            max_decoding_length=max_decoding_length,
+            compute_type=compute_type,
+            device=device,
+            threads=threads,
+            glossaries=[str(g) for g in glossary or []],
+            default_glossary=not no_default_glossary,
+            quote_style=quote_style,  # type: ignore[arg-type]
+            source_language=source_language,
+        )
+        result = _translate_once(translator, text, name, offline)
+    except TranslatorError as error:
+        _fail(error)
+    if not quiet:
+        for warning in result.warnings:
+            typer.echo(f"{'notice' if not result.translated else 'warning'}: {warning}", err=True)
+    rendered = (
+        json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        if as_json
+        else result.text
+    )
+    if output is None:
+        sys.stdout.write(rendered)
+    else:
+        write_atomic(output, rendered)
+
+
+@app.command("detect")
+def detect_cli(
+    paths: Annotated[list[str], typer.Argument(help="Files to identify (- for standard input).")],
+) -> None:
+    """Print each file's language, probability and Scandinavian margin.
+
+    Example: translator detect examples/nato-stoltenberg.da.txt
+    """
+    from translator.article import parse
+    from translator.detect import detect_language
+
+    failed = False
+    for path in paths:
+        try:
+            text, name = _read(path)
+            found = detect_language(parse(text).prose)
+        except TranslatorError as error:
+            typer.echo(f"error: {error}", err=True)
+            failed = True
+            continue
+        typer.echo(f"{name}\t{found.language}\t{found.probability:.3f}\t{found.margin:.2f}")
+    if failed:
+        raise typer.Exit(1)
+
+
+@models_app.command("list")
+def models_list_cli() -> None:
+    """List the installed Argos translation models.
+
+    Example: translator models list
+    """
+    from translator.models import installed_models, packages_dir
+
+    found = installed_models()
+    if not found:
+        typer.echo(f"no models installed in {packages_dir()}", err=True)
+    for model in found:
+        typer.echo(f"{model.name}\t{model.version}\t{model.path}")
+
+
+@models_app.command("install")
+def models_install_cli(
+    what: Annotated[str, typer.Argument(help="A pair such as da-en, or an .argosmodel file.")],
+) -> None:
+    """Install a model from the Argos index (da-en) or from an offline .argosmodel file.
+
+    Example: translator models install translate-da_en-1_0.argosmodel
+    """
+    from translator.models import install_file
+
+    try:
+        if what.endswith(".argosmodel") or Path(what).exists():
+            info = install_file(what)
+            typer.echo(f"installed {info.name} {info.version} in {info.path}")
+        else:
+            _install(what)
+    except TranslatorError as error:
+        _fail(error)
+
+
+@models_app.command("remove")
+def models_remove_cli(
+    name: Annotated[str, typer.Argument(help="The pair to remove, such as da-en.")],
+) -> None:
+    """Remove an installed model.
+
+    Example: translator models remove da-en
+    """
+    from translator.models import remove_model
+
+    try:
+        info = remove_model(name)
+    except TranslatorError as error:
+        _fail(error)
+    typer.echo(f"removed {info.name} {info.version} from {info.path}")
+
+
+@glossary_app.command("check")
+def glossary_check_cli(
+    path: Annotated[Path, typer.Argument(help="The glossary TSV file to check.")],
+) -> None:
+    """Report duplicates, conflicts, empty fields and bad encoding, with line numbers.
+
+    Example: translator glossary check my-terms.da-en.tsv
+    """
+    from translator.glossary import check_file
+
+    if not path.is_file():
+        _fail(TranslatorError(detail=f"{path}: no such file"))
+    problems = check_file(path)
+    for problem in problems:
+        typer.echo(f"{path}:{problem.line}: {problem.message}")
+    if problems:
+        raise typer.Exit(1)
+    typer.echo(f"{path}: ok", err=True)
+
+
+@glossary_app.command("show")
+def glossary_show_cli(
+    glossary: GlossaryOption = None, no_default_glossary: NoDefaultGlossary = False
+) -> None:
+    """Print the effective glossary (default, then --glossary files) as TSV.
+
+    Example: translator glossary show -g my-terms.da-en.tsv
+    """
+    from translator.glossary import build
+
+    try:
+        effective = build([str(g) for g in glossary or []], not no_default_glossary)
+    except TranslatorError as error:
+        _fail(error)
+    typer.echo("da\ten\tnote\torigin")
+    for entry in effective.entries.values():
+        typer.echo(f"{entry.source}\t{entry.target}\t{entry.note}\t{entry.origin}")

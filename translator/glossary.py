@@ -1,0 +1,247 @@
+"""Glossaries: TSV files of Danish terms and the English that must replace them.
+
+A glossary file is UTF-8 TSV. Its first line that is not a ``#`` comment is the header,
+naming the languages (``da<TAB>en``) and any extra columns (``note``). Each further
+line is one entry. Later files override earlier entries for the same Danish term.
+
+Matching follows Danish inflection: whole words only; the term as written, capitalised
+or in capitals (``Nato``, ``NATO``); the genitive ``-s``/``'s`` (``Natos``, ``FN's``);
+hyphenated compounds (``Nato-chefen``); longer terms before shorter ones
+(``FN's Generalforsamling`` before ``FN``). Nothing matches inside another word
+(``Putinsk`` is not ``Putin``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from translator.errors import GlossaryError
+from translator.resources import DEFAULT_GLOSSARY, default_glossary_text
+
+_GENITIVE = ("s", "'s", "’s", "'", "’")
+# Placeholder shapes that MT engines leave behind; none may reach the output.
+DEBRIS = re.compile(r"⟦[^⟧]*⟧|__T\d+__|###T?\d+###|\[\[\d+\]\]|⟨\d+⟩|\bTERM\d+\b")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One glossary entry: ``source`` (Danish) becomes ``target`` (English)."""
+
+    source: str
+    target: str
+    note: str = ""
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """An occurrence of an entry in a text.
+
+    Attributes:
+        start: Offset of the first character of the term.
+        end: Offset after the term and its genitive ending.
+        entry: The entry matched.
+        form: The text as found (``Natos``).
+        genitive: Whether the Danish genitive ending was found.
+        compound: Whether a hyphen joins the term to a following word (``Nato-chefen``).
+    """
+
+    start: int
+    end: int
+    entry: Entry
+    form: str
+    genitive: bool
+    compound: bool
+
+    @property
+    def target(self) -> str:
+        """The English form: the entry's target, with ``'s`` for a genitive."""
+        target = self.entry.target
+        if not self.genitive:
+            return target
+        return target + ("'" if target.endswith("s") else "'s")
+
+
+@dataclass
+class GlossaryHit:
+    """How often an entry was found in an article, and in which forms."""
+
+    term: str
+    target: str
+    count: int
+    forms: list[str]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem found by :func:`check_file`."""
+
+    line: int
+    message: str
+
+
+@dataclass
+class Glossary:
+    """A set of entries with a matcher for Danish text."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._pattern: re.Pattern[str] | None = None
+        self._by_form: dict[str, Entry] = {}
+
+    def merged(self, other: Glossary) -> Glossary:
+        """Return a glossary with ``other``'s entries over this one's."""
+        return Glossary({**self.entries, **other.entries})
+
+    def _compile(self) -> re.Pattern[str]:
+        if self._pattern is None:
+            for entry in self.entries.values():
+                for form in _case_variants(entry.source):
+                    self._by_form.setdefault(form, entry)
+            alternatives = sorted(self._by_form, key=len, reverse=True)
+            body = "|".join(re.escape(form) for form in alternatives) or r"(?!)"
+            genitive = "|".join(re.escape(ending) for ending in _GENITIVE)
+            self._pattern = re.compile(
+                rf"(?<![\w])(?P<term>{body})(?P<gen>{genitive})?(?![\w])(?P<hyphen>-(?=\w))?"
+            )
+        return self._pattern
+
+    def find(self, text: str) -> list[Match]:
+        """Return the non-overlapping matches in ``text``, left to right."""
+        found = []
+        for m in self._compile().finditer(text):
+            gen = m.group("gen") or ""
+            if gen in ("'", "’") and not m.group("term").endswith(("s", "S", "x", "z")):
+                # A bare apostrophe is a genitive only after s/x/z; else it closes a quote.
+                end = m.end("term")
+                gen = ""
+            else:
+                end = m.end("gen") if gen else m.end("term")
+            entry = self._by_form[m.group("term")]
+            compound = bool(m.group("hyphen"))
+            found.append(Match(m.start(), end, entry, text[m.start() : end], bool(gen), compound))
+        return found
+
+    def forbidden_forms(self, entry: Entry) -> list[str]:
+        """Source spellings that must not survive into the English."""
+        return [form for form in _case_variants(entry.source) if form != entry.target]
+
+
+def _case_variants(term: str) -> list[str]:
+    variants = [term, term[:1].upper() + term[1:], term.upper()]
+    return list(dict.fromkeys(variants))
+
+
+def count_term(text: str, term: str) -> int:
+    """Count whole-word occurrences of ``term`` in ``text`` (case-sensitive)."""
+    return len(re.findall(rf"(?<![\w]){re.escape(term)}(?![^\W_])", text))
+
+
+def parse(text: str, origin: str = "<glossary>") -> Glossary:
+    """Parse glossary TSV ``text``.
+
+    Raises:
+        GlossaryError: a missing header or a malformed line.
+    """
+    entries: dict[str, Entry] = {}
+    header: list[str] | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        columns = line.split("\t")
+        if header is None:
+            header = [c.strip() for c in columns]
+            if header[:2] != ["da", "en"]:
+                raise GlossaryError(path=origin, line=number, problem="header must be 'da<TAB>en'")
+            continue
+        if len(columns) < 2 or not columns[0].strip() or not columns[1].strip():
+            raise GlossaryError(
+                path=origin, line=number, problem="expected 'Danish<TAB>English' with both filled"
+            )
+        source, target = columns[0].strip(), columns[1].strip()
+        note = columns[2].strip() if len(columns) > 2 else ""
+        entries[source] = Entry(source, target, note, f"{origin}:{number}")
+    if header is None:
+        raise GlossaryError(path=origin, line=1, problem="no header line 'da<TAB>en'")
+    return Glossary(entries)
+
+
+def load(path: str | os.PathLike[str]) -> Glossary:
+    """Load a glossary file.
+
+    Raises:
+        GlossaryError: the file cannot be read, is not UTF-8 or is malformed.
+    """
+    try:
+        text = Path(path).read_text("utf-8")
+    except UnicodeDecodeError as error:
+        line = Path(path).read_bytes()[: error.start].count(b"\n") + 1
+        raise GlossaryError(path=path, line=line, problem="not UTF-8") from None
+    except OSError as error:
+        raise GlossaryError(path=path, line=0, problem=error.strerror or str(error)) from None
+    return parse(text, str(path))
+
+
+def build(paths: Sequence[str | os.PathLike[str]] = (), default: bool = True) -> Glossary:
+    """Return the effective glossary: the default one (if ``default``), then ``paths``."""
+    glossary = parse(default_glossary_text(), DEFAULT_GLOSSARY) if default else Glossary()
+    for path in paths:
+        glossary = glossary.merged(load(path))
+    return glossary
+
+
+def check_file(path: str | os.PathLike[str]) -> list[Problem]:
+    """Report a glossary file's problems: encoding, header, empty fields, duplicates, conflicts."""
+    raw = Path(path).read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return [Problem(raw[: error.start].count(b"\n") + 1, "not UTF-8 (save the file as UTF-8)")]
+    problems: list[Problem] = []
+    seen: dict[str, tuple[int, str]] = {}
+    header_seen = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        columns = [c.strip() for c in line.split("\t")]
+        if not header_seen:
+            header_seen = True
+            if columns[:2] != ["da", "en"]:
+                problems.append(Problem(number, "header must start with 'da<TAB>en'"))
+            continue
+        if len(columns) < 2:
+            problems.append(Problem(number, "no tab: expected 'Danish<TAB>English'"))
+            continue
+        source, target = columns[0], columns[1]
+        if not source or not target:
+            problems.append(Problem(number, "empty Danish or English field"))
+            continue
+        if source in seen:
+            first, first_target = seen[source]
+            kind = (
+                "duplicate of" if first_target == target else f"conflicts ('{first_target}') with"
+            )
+            problems.append(Problem(number, f"'{source}' {kind} line {first}"))
+        else:
+            seen[source] = (number, target)
+    if not header_seen:
+        problems.append(Problem(1, "no header line 'da<TAB>en'"))
+    return problems
+
+
+def hits_summary(matches: Iterable[Match]) -> list[GlossaryHit]:
+    """Summarise matches per entry: term, target, count and the forms seen."""
+    hits: dict[str, GlossaryHit] = {}
+    for match in matches:
+        hit = hits.setdefault(
+            match.entry.source, GlossaryHit(match.entry.source, match.entry.target, 0, [])
+        )
+        hit.count += 1
+        if match.form not in hit.forms:
+            hit.forms.append(match.form)
+    return list(hits.values())

@@ -1,0 +1,122 @@
+"""Split Danish paragraphs into sentences with rules and an abbreviation list.
+
+A boundary is a run of whitespace after ``.``, ``!``, ``?`` or ``…`` (and any closing
+quotes or brackets) when the next word opens a sentence: a capital, a digit, an opening
+quote or a dash. It is not a boundary after a known abbreviation (``bl.a.``, ``kl.``),
+an initial (``H.C. Andersen``, ``J. F. Kennedy``) or an ordinal (``21. september``).
+Headlines and captions often lack a full stop, so a capitalised function word from
+``data/da_sentence_starters.txt`` followed by a lower-case word also starts a sentence.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from translator.resources import data_lines
+
+_TOKEN = re.compile(r"\S+")
+_END = re.compile(r"[.!?…]+[\"'”’»«)\]]*$")
+_CLOSERS = "\"'”’»«)]"
+_OPENERS = "\"'“„«»‘([-–—"
+_INITIALS = re.compile(r"^(?:[A-ZÆØÅ]\.)+$")
+_ORDINAL = re.compile(r"^\d{1,2}\.$")
+
+
+@functools.cache
+def _abbreviations() -> tuple[frozenset[str], frozenset[str]]:
+    """Return (abbreviations that never end a sentence, those that may)."""
+    inner: set[str] = set()
+    final: set[str] = set()
+    for line in data_lines("da_abbreviations.txt"):
+        word, _, kind = line.partition("\t")
+        (final if kind.strip() == "final" else inner).add(word.lower())
+    return frozenset(inner), frozenset(final)
+
+
+@functools.cache
+def _starters() -> frozenset[str]:
+    return frozenset(data_lines("da_sentence_starters.txt"))
+
+
+@functools.cache
+def _glue() -> frozenset[str]:
+    return frozenset(data_lines("da_sentence_glue.txt"))
+
+
+def _is_caps(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def _opens_sentence(word: str) -> bool:
+    first = word[0]
+    return first.isupper() or first.isdigit() or first in _OPENERS
+
+
+def _is_boundary(prev: str, nxt: str, after: str | None) -> bool:
+    """Decide whether a sentence ends between the words ``prev`` and ``nxt``."""
+    if _END.search(prev):
+        if not _opens_sentence(nxt):
+            return False
+        if prev[-1] in _CLOSERS or prev[-1] in "!?…":
+            return True
+        core = prev.lstrip(_OPENERS)
+        inner, final = _abbreviations()
+        if core.lower() in inner:
+            return False
+        if core.lower() in final:
+            return nxt[0].isupper()
+        if _INITIALS.match(core) and nxt[0].isupper():
+            return False
+        if _ORDINAL.match(core) and not nxt[0].isupper():
+            return False
+        return True
+    # No final punctuation: a headline in capitals ends before an ordinary word ...
+    if _is_caps(prev) and prev[-1].isalpha() and nxt[0].isupper() and not _is_caps(nxt):
+        return True
+    if not (prev[-1].isalpha() and prev[-1].islower()) or prev.lower() in _glue():
+        return False
+    # ... and a capitalised function word (or a headline in capitals) starts a sentence.
+    if _is_caps(nxt):
+        return after is not None and after[0].isupper()
+    return nxt in _starters() and (after is None or after[0].islower())
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Return the ``(start, end)`` offsets of the sentences in ``text``.
+
+    Sentences exclude the whitespace between them; the text between two spans is
+    whitespace only.
+    """
+    words = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    start = None
+    for i, (begin, end) in enumerate(words):
+        if start is None:
+            start = begin
+        if i + 1 == len(words):
+            spans.append((start, end))
+            break
+        nxt = text[words[i + 1][0] : words[i + 1][1]]
+        after = text[words[i + 2][0] : words[i + 2][1]] if i + 2 < len(words) else None
+        if _is_boundary(text[begin:end], nxt, after):
+            spans.append((start, end))
+            start = None
+    return spans
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split Danish ``text`` into sentences.
+
+    Args:
+        text: A paragraph (or any run of Danish prose).
+
+    Returns:
+        The sentences in order, without the whitespace between them.
+
+    Example:
+        >>> split_sentences("Det sker bl.a. kl. 10.30 i dag. Hvad nu?")
+        ['Det sker bl.a. kl. 10.30 i dag.', 'Hvad nu?']
+    """
+    return [text[a:b] for a, b in sentence_spans(text)]

@@ -1,0 +1,75 @@
+"""Read input files whatever their encoding, and write outputs atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from translator.errors import InputFileError
+
+# Windows-1252 decodes almost any byte string; these C1 controls show it was not meant.
+_CONTROL = {chr(c) for c in range(32)} - set("\t\n\r\f\v")
+
+
+def decode(data: bytes, name: str | os.PathLike[str]) -> str:
+    """Decode ``data`` as UTF-8 (with or without BOM), else Windows-1252/Latin-1.
+
+    Line endings are kept as they are.
+
+    Raises:
+        InputFileError: empty, binary or undecodable data.
+    """
+    if not data.strip():
+        raise InputFileError(path=name, problem="empty file")
+    if b"\0" in data:
+        raise InputFileError(path=name, problem="binary file (contains NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+    controls = sum(1 for char in text if char in _CONTROL)
+    if controls > max(2, len(text) // 100):
+        raise InputFileError(path=name, problem="binary file (control characters)")
+    return text
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """Read and decode a text file; see :func:`decode`.
+
+    Raises:
+        InputFileError: missing, a folder, unreadable, empty, binary or undecodable.
+    """
+    source = Path(path)
+    if source.is_dir():
+        raise InputFileError(path=source, problem="is a folder, not a file")
+    try:
+        data = source.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(path=source, problem="no such file") from None
+    except OSError as error:
+        raise InputFileError(path=source, problem=error.strerror or str(error)) from None
+    return decode(data, source)
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+
+    A reader sees either the old file or the whole new one, never half of it.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
