@@ -28,6 +28,7 @@ def test_example_runs(script: Path, installed_model: Path) -> None:
 def test_every_data_file_is_packaged() -> None:
     """pip install . ships translator/data/* and the glossaries (a wheel has only these)."""
     import fnmatch
+
     import tomllib
 
     config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]

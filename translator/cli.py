@@ -33,7 +33,7 @@ app.add_typer(models_app, name="models")
 app.add_typer(glossary_app, name="glossary")
 
 GlossaryOption = Annotated[
-    list[Path] | None,  # noqa: UP007 (Typer needs Optional on Python 3.10)
+    list[Path] | None,
     typer.Option("--glossary", "-g", help="Glossary TSV over the default one (repeatable)."),
 ]
 NoDefaultGlossary = Annotated[
@@ -71,34 +71,36 @@ def _read(path: str) -> tuple[str, str]:
     return read_text(path), path
 
 
-def _progress_bar(description: str) -> tuple[object, object]:
+def _install(name: str) -> None:
+    """Install ``name`` (``da-en``) from the Argos index with a download bar on stderr."""
     from tqdm import tqdm
 
-    bar = tqdm(desc=description, unit="B", unit_scale=True, file=sys.stderr)
-
-    def update(done: int, total: int | None) -> None:
-        if total and bar.total != total:
-            bar.total = total
-        bar.update(done - bar.n)
-
-    return bar, update
-
-
-def _install(name: str) -> None:
     from translator import models
 
-    bar, update = _progress_bar(f"downloading {name}")
+    bars: list[tqdm[bytes]] = []  # made at the first byte, once the index has answered
+
+    def update(done: int, total: int | None) -> None:
+        if not bars:
+            bars.append(tqdm(desc=f"downloading {name}", total=total, unit="B", unit_scale=True))
+        bars[0].update(done - bars[0].n)
+
+    from_code, _, to_code = name.partition("-")
     try:
-        from_code, _, to_code = name.partition("-")
-        info = models.install_from_index(from_code, to_code or "en", update)  # type: ignore[arg-type]
+        info = models.install_from_index(from_code, to_code or "en", update)
     finally:
-        bar.close()  # type: ignore[attr-defined]
+        for bar in bars:
+            bar.close()
     typer.echo(f"installed {info.name} {info.version} in {info.path}", err=True)
 
 
-def _translate_once(translator: Translator, text: str, name: str, offline: bool) -> Translation:
+def _translate_once(
+    translator: Translator, text: str, name: str, offline: bool, load_only: bool = False
+) -> Translation | None:
     """Translate; when the model is missing and we may go online, install it and retry."""
     try:
+        if load_only:
+            translator.engine_for("da")
+            return None
         return translator.translate(text, name)
     except ModelNotInstalledError as error:
         if offline:
@@ -116,6 +118,9 @@ def _translate_once(translator: Translator, text: str, name: str, offline: bool)
             raise ModelNotInstalledError(
                 **{**error.fields, "reason": f" and the download failed ({install_error})"}
             ) from None
+        if load_only:
+            translator.engine_for("da")
+            return None
         return translator.translate(text, name)
 
 
@@ -123,14 +128,14 @@ def _translate_once(translator: Translator, text: str, name: str, offline: bool)
 def translate_cli(
     path: Annotated[str, typer.Argument(help="The article to translate, or - for standard input.")],
     output: Annotated[
-        Path | None,  # noqa: UP007
+        Path | None,
         typer.Option("--output", "-o", help="Write here (atomically) instead of to stdout."),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the whole result as JSON.")
     ] = False,
     source_language: Annotated[
-        str | None,  # noqa: UP007
+        str | None,
         typer.Option("--from", help="Force the source language (an installed LANG→en model)."),
     ] = None,
     offline: Annotated[
@@ -143,7 +148,7 @@ def translate_cli(
     ] = "source",
     beam_size: Annotated[int, typer.Option("--beam-size", min=1, help="Beam width.")] = 4,
     max_decoding_length: Annotated[
-        int | None,  # noqa: UP007
+        int | None,
         typer.Option("--max-decoding-length", min=1, help="Cap on output tokens a sentence."),
     ] = None,
     compute_type: Annotated[
@@ -180,6 +185,7 @@ def translate_cli(
         result = _translate_once(translator, text, name, offline)
     except TranslatorError as error:
         _fail(error)
+    assert result is not None
     if not quiet:
         for warning in result.warnings:
             typer.echo(f"{'notice' if not result.translated else 'warning'}: {warning}", err=True)
@@ -192,6 +198,101 @@ def translate_cli(
         sys.stdout.write(rendered)
     else:
         write_atomic(output, rendered)
+
+
+@app.command("bulk")
+def bulk_cli(
+    source: Annotated[
+        Path, typer.Argument(help="Folder, .zip, .tar(.gz/.bz2/.xz) or .jsonl(.gz).")
+    ],
+    destination: Annotated[Path, typer.Argument(help="Output folder, or a .jsonl file.")],
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Report/manifest (default OUTPUT/_report.jsonl)."),
+    ] = None,
+    text_field: Annotated[str, typer.Option("--text-field", help="JSONL text field.")] = "text",
+    id_field: Annotated[
+        str | None,
+        typer.Option("--id-field", help="JSONL field with a stable id (default: line number)."),
+    ] = None,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", min=1, help="Skip articles larger than this.")
+    ] = 5_000_000,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Batches in parallel.")] = 1,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles a batch.")] = 64,
+    offline: Annotated[bool, typer.Option("--offline", help="Never download a model.")] = False,
+    glossary: GlossaryOption = None,
+    no_default_glossary: NoDefaultGlossary = False,
+    quote_style: Annotated[
+        str, typer.Option("--quote-style", help="source or english.")
+    ] = "source",
+    beam_size: Annotated[int, typer.Option("--beam-size", min=1, help="Beam width.")] = 4,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Translate a whole folder or archive; rerun the same command to resume.
+
+    Exit code 0 when every item was translated or intentionally skipped, 1 when any failed.
+
+    Example: translator bulk archive.tar.gz translated/ --jobs 2
+    """
+    import time
+
+    from tqdm import tqdm
+
+    from translator import bulk
+    from translator.inputs import count_items
+    from translator.pipeline import Translator
+
+    started = time.monotonic()
+    try:
+        translator = Translator(
+            beam_size=beam_size,
+            glossaries=[str(g) for g in glossary or []],
+            default_glossary=not no_default_glossary,
+            quote_style=quote_style,  # type: ignore[arg-type]
+            inter_threads=jobs,
+        )
+        _ensure_model(translator, offline)
+        summary = bulk.previous_summary(destination, report)
+        if summary.resumed and not quiet:
+            typer.echo(f"resuming: {summary.resumed} items already done", err=True)
+        results = bulk.run(
+            source, destination, translator, report=report, text_field=text_field,
+            id_field=id_field, max_bytes=max_bytes, batch_size=batch_size, jobs=jobs,
+        )  # fmt: skip
+        total = None if quiet else count_items(source, (destination,)) - summary.resumed
+        sentences = 0
+        with tqdm(results, total=total, unit=" articles", file=sys.stderr, disable=quiet) as bar:
+            for result in bar:
+                if result.translation is not None:
+                    sentences += result.translation.sentences
+                    rate = sentences / max(time.monotonic() - started, 1e-9)
+                    bar.set_postfix_str(f"{rate:.1f} sentences/s", refresh=False)
+                summary.counts[result.status] += 1
+                if result.status == "failed":
+                    summary.failures.append((result.id, result.reason))
+    except TranslatorError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        typer.echo("interrupted: rerun the same command to resume", err=True)
+        raise typer.Exit(130) from None
+    counts = summary.counts
+    typer.echo(
+        f"translated {counts['translated']}, passed through (English) {counts['passed']}, "
+        f"skipped (other language) {counts['skipped']}, failed {counts['failed']} "
+        f"in {time.monotonic() - started:.1f} s",
+        err=True,
+    )
+    for item_id, reason in summary.failures[:20]:
+        typer.echo(f"failed: {item_id}: {reason}", err=True)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def _ensure_model(translator: Translator, offline: bool) -> None:
+    """Load the da→en engine now, installing it first when allowed."""
+    if translator.source_language is None:
+        _translate_once(translator, "", "", offline, load_only=True)
 
 
 @app.command("detect")

@@ -14,6 +14,7 @@ Sentences of all articles in a call share one engine batch per pass.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -67,6 +68,7 @@ class Translation:
         glossary_hits: Each glossary term found, with its count and forms.
         quotes: Each quotation, with its English.
         translated: False when the text was passed through (already English).
+        sentences: How many sentences (units) were translated.
     """
 
     text: str
@@ -76,6 +78,7 @@ class Translation:
     glossary_hits: list[GlossaryHit] = field(default_factory=list)
     quotes: list[QuoteRecord] = field(default_factory=list)
     translated: bool = True
+    sentences: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain JSON-ready data."""
@@ -121,12 +124,15 @@ class Translator:
         compute_type: CTranslate2 compute type (``auto``, ``int8``, ``float32`` …).
         device: ``cpu`` or ``cuda``.
         threads: CTranslate2 threads per batch (0: CTranslate2 chooses).
+        inter_threads: Batches CTranslate2 decodes at once (for callers on threads).
         glossaries: Glossary files applied over the default glossary, in order.
         default_glossary: Whether to start from the shipped ``news.da-en.tsv``.
         quote_style: ``source`` keeps the source's quotation marks; ``english`` writes
             “…” with ‘…’ inside.
         source_language: Force this source language instead of detecting it (the
             installed ``<language>→en`` package is used).
+        memory_size: How many translated sentences to remember (each is translated
+            once while remembered).
 
     Example:
         >>> translator = Translator()  # doctest: +SKIP
@@ -142,10 +148,12 @@ class Translator:
         compute_type: str = "auto",
         device: str = "cpu",
         threads: int = 0,
+        inter_threads: int = 1,
         glossaries: Sequence[str] = (),
         default_glossary: bool = True,
         quote_style: QuoteStyle = "source",
         source_language: str | None = None,
+        memory_size: int = 100_000,
     ) -> None:
         self._engines: dict[str, Engine] = {}
         if engine is not None:
@@ -156,11 +164,15 @@ class Translator:
             "compute_type": compute_type,
             "device": device,
             "intra_threads": threads,
+            "inter_threads": inter_threads,
         }
         self.glossary: Glossary = glossary_mod.build(glossaries, default_glossary)
         self.quote_style: QuoteStyle = quote_style
         self.source_language = source_language
-        self._memory: dict[tuple[str, str], str] = {}
+        # Sentences translated so far, least recently used first; bounded so that memory
+        # stays flat over archives of any size.
+        self._memory: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self.memory_size = memory_size
 
     # -- engines -------------------------------------------------------------------------
 
@@ -182,13 +194,23 @@ class Translator:
             )
         return self._engines[language]
 
-    def _translate_sentences(self, language: str, sentences: Iterable[str]) -> None:
-        """Translate the sentences not yet in memory, all in one engine call."""
-        todo = list(dict.fromkeys(s for s in sentences if (language, s) not in self._memory))
+    def _translate_sentences(self, language: str, sentences: Iterable[str]) -> dict[str, str]:
+        """Translate ``sentences``, each once, those not in memory in one engine call."""
+        wanted = list(dict.fromkeys(sentences))
+        found = {}
+        for sentence in wanted:
+            key = (language, sentence)
+            if key in self._memory:
+                self._memory.move_to_end(key)
+                found[sentence] = self._memory[key]
+        todo = [sentence for sentence in wanted if sentence not in found]
         if todo:
             outputs = self.engine_for(language).translate_batch(todo)
             for sentence, output in zip(todo, outputs, strict=True):
-                self._memory[(language, sentence)] = output
+                found[sentence] = self._memory[(language, sentence)] = output
+            while len(self._memory) > self.memory_size:
+                self._memory.popitem(last=False)
+        return found
 
     # -- public API ----------------------------------------------------------------------
 
@@ -308,10 +330,10 @@ class Translator:
         for job in jobs:
             self._plan(job)
         units = [unit for job in jobs for block in job.units for unit in block]
-        self._translate_sentences(language, (_rewrite(u) for u in units))
+        english = self._translate_sentences(language, (_rewrite(u) for u in units))
         failed = []
         for unit in units:
-            output = self._memory[(language, _rewrite(unit))]
+            output = english[_rewrite(unit)]
             problems = self._problems(unit, output)
             if problems and not _only_term_problems(problems):
                 failed.append((unit, problems))
@@ -326,7 +348,7 @@ class Translator:
         # Last resort: translate the text around terms and quotation marks on its own.
         for unit, _ in failed:
             unit.pieces = self._pieces(unit)
-        self._translate_sentences(
+        english = self._translate_sentences(
             language,
             (
                 s
@@ -337,7 +359,7 @@ class Translator:
             ),
         )
         for unit, problems in failed:
-            unit.output = self._join_pieces(language, unit)
+            unit.output = _join_pieces(unit, english)
             left = self._problems(unit, unit.output)
             unit.note = f"translated around terms and quotation marks ({'; '.join(problems)})"
             if left:
@@ -349,7 +371,7 @@ class Translator:
         problems = []
         if DEBRIS.search(output) and not DEBRIS.search(unit.text):
             problems.append("placeholder debris")
-        for target in {match.entry.target for match in unit.matches}:
+        for target in dict.fromkeys(match.entry.target for match in unit.matches):
             wanted = sum(glossary_mod.count_term(m.entry.target, target) for m in unit.matches)
             found = glossary_mod.count_term(output, target)
             if found != wanted:
@@ -411,22 +433,6 @@ class Translator:
         pieces.extend(_text_pieces(unit.text[position:]))
         return pieces
 
-    def _join_pieces(self, language: str, unit: _Unit) -> str:
-        out = []
-        for text, todo in unit.pieces:
-            if not todo:
-                out.append(text)
-                continue
-            position = 0
-            for start, end in sentence_spans(text):
-                english = self._memory[(language, text[start:end])]
-                english = DEBRIS.sub("", english)
-                english = "".join(c for c in english if c not in DOUBLE_MARKS).strip()
-                out.append(text[position:start] + english)
-                position = end
-            out.append(text[position:])
-        return "".join(out)
-
     def _finish(self, job: _Job) -> Translation:
         texts = []
         records: list[QuoteRecord] = []
@@ -457,7 +463,25 @@ class Translator:
             warnings,
             glossary_mod.hits_summary(matches),
             sorted(records, key=lambda r: r.block),
+            sentences=sum(len(units) for units in job.units),
         )
+
+
+def _join_pieces(unit: _Unit, english: dict[str, str]) -> str:
+    """Join the fixed pieces of ``unit`` and the ``english`` of the others."""
+    out = []
+    for text, todo in unit.pieces:
+        if not todo:
+            out.append(text)
+            continue
+        position = 0
+        for start, end in sentence_spans(text):
+            piece = DEBRIS.sub("", english[text[start:end]])
+            piece = "".join(c for c in piece if c not in DOUBLE_MARKS).strip()
+            out.append(text[position:start] + piece)
+            position = end
+        out.append(text[position:])
+    return "".join(out)
 
 
 def _rewrite(unit: _Unit) -> str:
