@@ -54,3 +54,15 @@ def test_danish_recall_and_scandinavian_false_danish_on_ud_dev() -> None:
     false_danish = sum(n for (gold, found), n in counts.items() if gold != "da" and found == "da")
     assert counts[("da", "da")] / danish >= 0.99
     assert false_danish / others <= 0.01
+
+
+def test_lazy_tables_give_langdetects_own_probabilities() -> None:
+    from langdetect import DetectorFactory, detect_langs
+
+    from translator.detect import _langdetect
+
+    DetectorFactory.seed = 0
+    rows = (DATA / "langid_dev.tsv").read_text("utf-8").splitlines()[1:400:8]
+    for row in rows:
+        text = row.split("\t", 1)[1]
+        assert _langdetect(text) == {g.lang: g.prob for g in detect_langs(text)}

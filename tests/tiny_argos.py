@@ -87,9 +87,8 @@ def build_model(
     spec.decoder.projection.bias = bias
     spec.register_source_vocabulary(vocabulary)
     spec.register_target_vocabulary(vocabulary)
-    if quantization:
-        spec.quantize(quantization)
     spec.validate()
+    spec.optimize(quantization=quantization)
     output_dir.mkdir(parents=True, exist_ok=True)
     spec.save(str(output_dir))
 
@@ -110,19 +109,25 @@ def train_sentencepiece(text: str, model_prefix: Path, vocab_size: int = 400) ->
         unk_id=0,
         pad_id=-1,
         minloglevel=2,
+        hard_vocab_limit=False,
     )
     processor = sentencepiece.SentencePieceProcessor(model_file=f"{model_prefix}.model")
     return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
 
 
 def build_package(
-    work_dir: Path, training_text: str, *, from_code: str = "da", **model_options: object
+    work_dir: Path,
+    training_text: str,
+    *,
+    from_code: str = "da",
+    vocab_size: int = 400,
+    **model_options: object,
 ) -> Path:
     """Build ``<from_code>→en`` as ``work_dir/<name>.argosmodel`` and return its path."""
     name = PACKAGE_NAME.replace("da_", f"{from_code}_")
     package_dir = work_dir / name
     package_dir.mkdir(parents=True)
-    vocabulary = train_sentencepiece(training_text, package_dir / "sentencepiece")
+    vocabulary = train_sentencepiece(training_text, package_dir / "sentencepiece", vocab_size)
     (package_dir / "sentencepiece.vocab").unlink()
     build_model(package_dir / "model", vocabulary, **model_options)  # type: ignore[arg-type]
     metadata = {

@@ -36,6 +36,14 @@ GlossaryOption = Annotated[
     list[Path] | None,
     typer.Option("--glossary", "-g", help="Glossary TSV over the default one (repeatable)."),
 ]
+TmOption = Annotated[
+    Path | None,
+    typer.Option("--tm", help="SQLite translation memory: reuse sentences translated before."),
+]
+MaxLengthOption = Annotated[
+    int | None,
+    typer.Option("--max-decoding-length", min=1, help="Cap on output tokens a sentence."),
+]
 NoDefaultGlossary = Annotated[
     bool, typer.Option("--no-default-glossary", help="Do not apply the shipped news glossary.")
 ]
@@ -147,16 +155,14 @@ def translate_cli(
         str, typer.Option("--quote-style", help="source: keep the marks; english: “…” and ‘…’.")
     ] = "source",
     beam_size: Annotated[int, typer.Option("--beam-size", min=1, help="Beam width.")] = 4,
-    max_decoding_length: Annotated[
-        int | None,
-        typer.Option("--max-decoding-length", min=1, help="Cap on output tokens a sentence."),
-    ] = None,
+    max_decoding_length: MaxLengthOption = None,
     compute_type: Annotated[
         str, typer.Option("--compute-type", help="CTranslate2 compute type.")
     ] = "auto",
     device: Annotated[str, typer.Option("--device", help="cpu or cuda.")] = "cpu",
     threads: Annotated[int, typer.Option("--threads", min=0, help="Threads (0: auto).")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notices or warnings.")] = False,
+    tm: TmOption = None,
 ) -> None:
     """Translate one Danish article to English.
 
@@ -181,6 +187,7 @@ def translate_cli(
             default_glossary=not no_default_glossary,
             quote_style=quote_style,  # type: ignore[arg-type]
             source_language=source_language,
+            translation_memory=tm,
         )
         result = _translate_once(translator, text, name, offline)
     except TranslatorError as error:
@@ -227,7 +234,9 @@ def bulk_cli(
         str, typer.Option("--quote-style", help="source or english.")
     ] = "source",
     beam_size: Annotated[int, typer.Option("--beam-size", min=1, help="Beam width.")] = 4,
+    max_decoding_length: MaxLengthOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    tm: TmOption = None,
 ) -> None:
     """Translate a whole folder or archive; rerun the same command to resume.
 
@@ -247,10 +256,12 @@ def bulk_cli(
     try:
         translator = Translator(
             beam_size=beam_size,
+            max_decoding_length=max_decoding_length,
             glossaries=[str(g) for g in glossary or []],
             default_glossary=not no_default_glossary,
             quote_style=quote_style,  # type: ignore[arg-type]
             inter_threads=jobs,
+            translation_memory=tm,
         )
         _ensure_model(translator, offline)
         summary = bulk.previous_summary(destination, report)

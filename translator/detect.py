@@ -10,8 +10,12 @@ and answers ``da``, ``nb``, ``nn`` or ``sv`` with the margin over the runner-up.
 from __future__ import annotations
 
 import functools
+import json
+import os
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from translator.errors import LanguageDetectionError
 from translator.resources import data_lines
@@ -63,13 +67,67 @@ def _markers() -> tuple[_Table, _Table, _Table, _Table]:
     return words, endings, inner, beginnings
 
 
+class _LazyProbabilities(Mapping[str, list[float]]):
+    """langdetect's n-gram → per-language probability table, built only for n-grams asked for.
+
+    langdetect builds the whole table (55 languages) up front, which costs about 0.4 s at
+    every start; a text needs a few hundred entries. The values are the same.
+    """
+
+    def __init__(self, profiles: list[dict[str, Any]]) -> None:
+        self._profiles = [(p["freq"], p["n_words"]) for p in profiles]
+        self._size = len(profiles)
+        self._known: set[str] = set().union(*(freq for freq, _ in self._profiles))
+        self._cache: dict[str, list[float]] = {}
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._known
+
+    def __getitem__(self, word: str) -> list[float]:
+        if word not in self._cache:
+            if word not in self._known:
+                raise KeyError(word)
+            probabilities = [0.0] * self._size
+            if 1 <= len(word) <= 3:
+                for index, (freq, n_words) in enumerate(self._profiles):
+                    if word in freq:
+                        probabilities[index] = freq[word] / n_words[len(word) - 1]
+            self._cache[word] = probabilities
+        return self._cache[word]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._known)
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+
+@functools.cache
+def _factory() -> Any:
+    """A seeded langdetect factory over all its profiles, in langdetect's own order."""
+    from langdetect import detector_factory
+
+    directory = detector_factory.PROFILES_DIRECTORY
+    profiles = []
+    for name in os.listdir(directory):  # langdetect's order, which breaks its ties
+        path = os.path.join(directory, name)
+        if not name.startswith(".") and os.path.isfile(path):
+            with open(path, encoding="utf-8") as data:
+                profiles.append(json.load(data))
+    factory = detector_factory.DetectorFactory()
+    factory.langlist = [profile["name"] for profile in profiles]
+    factory.word_lang_prob_map = _LazyProbabilities(profiles)
+    factory.seed = 0
+    return factory
+
+
 def _langdetect(text: str) -> dict[str, float]:
-    from langdetect import DetectorFactory, detect_langs
     from langdetect.lang_detect_exception import LangDetectException
 
-    DetectorFactory.seed = 0
+    detector = _factory().create()
+    detector.append(text)
     try:
-        return {guess.lang: guess.prob for guess in detect_langs(text)}
+        return {guess.lang: guess.prob for guess in detector.get_probabilities()}
     except LangDetectException as error:
         raise LanguageDetectionError(source="text", problem=str(error)) from None
 

@@ -9,6 +9,8 @@ sends all sentences in a few large token-based batches instead of one per paragr
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 from collections.abc import Sequence
@@ -79,6 +81,24 @@ class ArgosEngine:
             )
         except (OSError, ValueError, RuntimeError) as error:
             raise ModelLoadError(path=self.package_dir, problem=str(error)) from None
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A checksum of the model files and the decoding options (translation memory key)."""
+        digest = hashlib.sha256()
+        for name in (
+            "metadata.json",
+            "sentencepiece.model",
+            "model/config.json",
+            "model/model.bin",
+        ):
+            path = self.package_dir / name
+            if path.exists():
+                with open(path, "rb") as data:
+                    while chunk := data.read(1 << 20):
+                        digest.update(chunk)
+        options = f"beam={self.beam_size};max={self.max_decoding_length};ratio={self.length_ratio}"
+        return f"{digest.hexdigest()[:32]};{options}"
 
     def _limit(self, tokens: int) -> int:
         if self.length_ratio is None:

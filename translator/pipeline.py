@@ -13,6 +13,7 @@ Sentences of all articles in a call share one engine batch per pass.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -30,6 +31,7 @@ from translator.errors import (
     UnsupportedLanguageError,
 )
 from translator.glossary import DEBRIS, Glossary, GlossaryHit, Match
+from translator.memory import TranslationMemory
 from translator.quotes import DOUBLE_MARKS, Quote, QuoteStyle, find_quotes, marks, restyle
 from translator.segment import sentence_spans
 
@@ -133,6 +135,8 @@ class Translator:
             installed ``<language>→en`` package is used).
         memory_size: How many translated sentences to remember (each is translated
             once while remembered).
+        translation_memory: An SQLite file of sentences translated before (created if
+            missing), keyed by the model's checksum and the decoding options.
 
     Example:
         >>> translator = Translator()  # doctest: +SKIP
@@ -154,6 +158,7 @@ class Translator:
         quote_style: QuoteStyle = "source",
         source_language: str | None = None,
         memory_size: int = 100_000,
+        translation_memory: str | os.PathLike[str] | None = None,
     ) -> None:
         self._engines: dict[str, Engine] = {}
         if engine is not None:
@@ -173,6 +178,9 @@ class Translator:
         # stays flat over archives of any size.
         self._memory: OrderedDict[tuple[str, str], str] = OrderedDict()
         self.memory_size = memory_size
+        self.translation_memory = (
+            TranslationMemory(translation_memory) if translation_memory is not None else None
+        )
 
     # -- engines -------------------------------------------------------------------------
 
@@ -204,12 +212,21 @@ class Translator:
                 self._memory.move_to_end(key)
                 found[sentence] = self._memory[key]
         todo = [sentence for sentence in wanted if sentence not in found]
-        if todo:
-            outputs = self.engine_for(language).translate_batch(todo)
-            for sentence, output in zip(todo, outputs, strict=True):
-                found[sentence] = self._memory[(language, sentence)] = output
-            while len(self._memory) > self.memory_size:
-                self._memory.popitem(last=False)
+        if not todo:
+            return found
+        engine = self.engine_for(language)
+        stored: dict[str, str] = {}
+        if self.translation_memory is not None:
+            engine_key = f"{language}:{fingerprint(engine)}"
+            stored = self.translation_memory.lookup(engine_key, todo)
+            todo = [sentence for sentence in todo if sentence not in stored]
+        outputs = engine.translate_batch(todo) if todo else []
+        if self.translation_memory is not None and todo:
+            self.translation_memory.store(engine_key, zip(todo, outputs, strict=True))
+        for sentence, output in [*stored.items(), *zip(todo, outputs, strict=True)]:
+            found[sentence] = self._memory[(language, sentence)] = output
+        while len(self._memory) > self.memory_size:
+            self._memory.popitem(last=False)
         return found
 
     # -- public API ----------------------------------------------------------------------
@@ -482,6 +499,11 @@ def _join_pieces(unit: _Unit, english: dict[str, str]) -> str:
             position = end
         out.append(text[position:])
     return "".join(out)
+
+
+def fingerprint(engine: Engine) -> str:
+    """What identifies an engine's output: its ``fingerprint`` attribute, else its type."""
+    return str(getattr(engine, "fingerprint", None) or type(engine).__qualname__)
 
 
 def _rewrite(unit: _Unit) -> str:

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import EXAMPLE, CopyEngine
+
+from translator import Translator
+from translator.engine_argos import ArgosEngine
+from translator.memory import TranslationMemory
+
+
+class Fingerprinted(CopyEngine):
+    def __init__(self, fingerprint: str) -> None:
+        super().__init__()
+        self.fingerprint = fingerprint
+
+
+def test_second_translator_reuses_the_memory(tmp_path: Path, example_text: str) -> None:
+    tm = tmp_path / "tm.sqlite"
+    first_engine, second_engine = Fingerprinted("m1"), Fingerprinted("m1")
+    first = Translator(first_engine, translation_memory=tm).translate(example_text)
+    second = Translator(second_engine, translation_memory=tm).translate(example_text)
+    assert first_engine.calls and second_engine.calls == []
+    assert second.text == first.text
+
+
+def test_another_model_does_not_reuse(tmp_path: Path, example_text: str) -> None:
+    tm = tmp_path / "tm.sqlite"
+    Translator(Fingerprinted("m1"), translation_memory=tm).translate(example_text)
+    other = Fingerprinted("m2")
+    Translator(other, translation_memory=tm).translate(example_text)
+    assert other.calls
+
+
+def test_argos_fingerprint_names_model_and_options(installed_model: Path) -> None:
+    assert ArgosEngine(installed_model).fingerprint == ArgosEngine(installed_model).fingerprint
+    assert (
+        ArgosEngine(installed_model).fingerprint
+        != ArgosEngine(installed_model, beam_size=2).fingerprint
+    )
+
+
+def test_memory_round_trip(tmp_path: Path) -> None:
+    memory = TranslationMemory(tmp_path / "tm.sqlite")
+    memory.store("e", [("Hej.", "Hello."), ("Nej.", "No.")])
+    assert memory.lookup("e", ["Hej.", "Ja.", "Nej."]) == {"Hej.": "Hello.", "Nej.": "No."}
+    assert memory.lookup("other", ["Hej."]) == {}
+    memory.close()
+
+
+def test_real_model_with_memory_gives_the_same_english(
+    installed_model: Path, tmp_path: Path
+) -> None:
+    text = EXAMPLE.read_text("utf-8")
+    tm = tmp_path / "tm.sqlite"
+    plain = Translator().translate(text)
+    Translator(translation_memory=tm).translate(text)
+    again = Translator(translation_memory=tm).translate(text)
+    assert again.text == plain.text
