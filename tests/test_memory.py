@@ -57,3 +57,17 @@ def test_real_model_with_memory_gives_the_same_english(
     Translator(translation_memory=tm).translate(text)
     again = Translator(translation_memory=tm).translate(text)
     assert again.text == plain.text
+
+
+def test_memory_remembers_detections(tmp_path: Path, monkeypatch, example_text: str) -> None:  # type: ignore[no-untyped-def]
+    from translator import pipeline
+
+    tm = tmp_path / "tm.sqlite"
+    first = Translator(Fingerprinted("m1"), translation_memory=tm).translate(example_text)
+
+    def no_detection(text: str) -> None:
+        raise AssertionError("detected again")
+
+    monkeypatch.setattr(pipeline, "detect_language", no_detection)
+    again = Translator(Fingerprinted("m1"), translation_memory=tm).translate(example_text)
+    assert (again.source_language, again.confidence) == (first.source_language, first.confidence)

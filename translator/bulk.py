@@ -160,13 +160,27 @@ def _read_report(path: Path) -> _ReportState:
     return state
 
 
-class _Report:
+class _Appended:
+    """A file written at its end and made durable on demand."""
+
+    _file: IO[Any]
+
+    def sync(self) -> None:
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        self.sync()
+        self._file.close()
+
+
+class _Report(_Appended):
     """The report file, which doubles as the resume manifest."""
 
     def __init__(self, path: Path) -> None:
         self.state = _read_report(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._file: IO[str] = open(path, "a", encoding="utf-8")  # noqa: SIM115
+        self._file = open(path, "a", encoding="utf-8")  # noqa: SIM115
 
     def add(self, result: ItemResult, output: str | None, offset: int | None) -> None:
         entry: dict[str, Any] = {"id": result.id, "status": result.status, "reason": result.reason}
@@ -178,16 +192,8 @@ class _Report:
             entry["offset"] = offset
         self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
-    def sync(self) -> None:
-        self._file.flush()
-        os.fsync(self._file.fileno())
 
-    def close(self) -> None:
-        self.sync()
-        self._file.close()
-
-
-class _JsonlOutput:
+class _JsonlOutput(_Appended):
     def __init__(self, path: Path, offset: int) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._file = open(path, "ab")  # noqa: SIM115
@@ -210,14 +216,6 @@ class _JsonlOutput:
             record["glossary_hits"] = translation.to_dict()["glossary_hits"]
         self._file.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
         return self._file.tell()
-
-    def sync(self) -> None:
-        self._file.flush()
-        os.fsync(self._file.fileno())
-
-    def close(self) -> None:
-        self.sync()
-        self._file.close()
 
 
 def run(

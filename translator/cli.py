@@ -183,6 +183,7 @@ def translate_cli(
             compute_type=compute_type,
             device=device,
             threads=threads,
+            inter_threads=1,  # one article is one batch: all cores on it, one model replica
             glossaries=[str(g) for g in glossary or []],
             default_glossary=not no_default_glossary,
             quote_style=quote_style,  # type: ignore[arg-type]
@@ -260,7 +261,6 @@ def bulk_cli(
             glossaries=[str(g) for g in glossary or []],
             default_glossary=not no_default_glossary,
             quote_style=quote_style,  # type: ignore[arg-type]
-            inter_threads=jobs,
             translation_memory=tm,
         )
         _ensure_model(translator, offline)

@@ -10,6 +10,7 @@ and answers ``da``, ``nb``, ``nn`` or ``sv`` with the margin over the runner-up.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import re
@@ -130,6 +131,15 @@ def _langdetect(text: str) -> dict[str, float]:
         return {guess.lang: guess.prob for guess in detector.get_probabilities()}
     except LangDetectException as error:
         raise LanguageDetectionError(source="text", problem=str(error)) from None
+
+
+@functools.cache
+def detector_version() -> str:
+    """A checksum of what decides a detection: langdetect's version and our marker data."""
+    from importlib.metadata import version
+
+    data = "\n".join(data_lines("scandinavian_markers.tsv"))
+    return hashlib.sha256(f"{version('langdetect')}\n{DANISH_BIAS}\n{data}".encode()).hexdigest()
 
 
 def scandinavian_scores(text: str, priors: dict[str, float]) -> dict[str, float]:

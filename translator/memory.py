@@ -1,8 +1,9 @@
 """A persistent translation memory: SQLite, keyed by model, decoding options and sentence.
 
 Re-running a job on text seen before takes each sentence's English from here instead
-of decoding it again. The key names the exact model (a checksum of its files) and the
-decoding options, so a different model or beam size never reuses an old translation.
+of decoding it again, and each article's language instead of detecting it again. The
+key names the exact model (a checksum of its files) and the decoding options, so a
+different model or beam size never reuses an old translation.
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ CREATE TABLE IF NOT EXISTS memory (
     PRIMARY KEY (engine, source)
 ) WITHOUT ROWID
 """
+_DETECTIONS = """
+CREATE TABLE IF NOT EXISTS detections (
+    key TEXT PRIMARY KEY,   -- checksum of the detector's data and the text
+    language TEXT NOT NULL,
+    probability REAL NOT NULL,
+    margin REAL NOT NULL
+) WITHOUT ROWID
+"""
 _CHUNK = 500  # SQLite's limit on bound variables is 999 in old builds
 
 
@@ -35,6 +44,7 @@ class TranslationMemory:
             self._db = sqlite3.connect(self.path, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(_SCHEMA)
+            self._db.execute(_DETECTIONS)
         except sqlite3.Error as error:
             raise TranslatorError(
                 detail=f"{self.path}: not a translation memory: {error}"
@@ -63,6 +73,19 @@ class TranslationMemory:
                 "INSERT OR REPLACE INTO memory VALUES (?, ?, ?)",
                 ((engine, source, target) for source, target in pairs),
             )
+
+    def detection(self, key: str) -> tuple[str, float, float] | None:
+        """The remembered (language, probability, margin) of a text, by its ``key``."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT language, probability, margin FROM detections WHERE key = ?", (key,)
+            ).fetchone()
+        return (str(row[0]), float(row[1]), float(row[2])) if row else None
+
+    def store_detection(self, key: str, found: tuple[str, float, float]) -> None:
+        """Remember the (language, probability, margin) of a text."""
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO detections VALUES (?, ?, ?, ?)", (key, *found))
 
     def close(self) -> None:
         """Close the database."""

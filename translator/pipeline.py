@@ -13,6 +13,7 @@ Sentences of all articles in a call share one engine batch per pass.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections import OrderedDict
@@ -22,7 +23,7 @@ from typing import Any, Literal
 
 from translator import article as article_mod
 from translator import glossary as glossary_mod
-from translator.detect import Detection, detect_language
+from translator.detect import Detection, detect_language, detector_version
 from translator.engine import Engine
 from translator.errors import (
     LanguageDetectionError,
@@ -125,8 +126,8 @@ class Translator:
         max_decoding_length: Cap on output tokens per sentence of the Argos engine.
         compute_type: CTranslate2 compute type (``auto``, ``int8``, ``float32`` …).
         device: ``cpu`` or ``cuda``.
-        threads: CTranslate2 threads per batch (0: CTranslate2 chooses).
-        inter_threads: Batches CTranslate2 decodes at once (for callers on threads).
+        threads: CTranslate2 threads per batch (0: the cores left per batch).
+        inter_threads: Batches CTranslate2 decodes at once (0: one per core).
         glossaries: Glossary files applied over the default glossary, in order.
         default_glossary: Whether to start from the shipped ``news.da-en.tsv``.
         quote_style: ``source`` keeps the source's quotation marks; ``english`` writes
@@ -152,7 +153,7 @@ class Translator:
         compute_type: str = "auto",
         device: str = "cpu",
         threads: int = 0,
-        inter_threads: int = 1,
+        inter_threads: int = 0,
         glossaries: Sequence[str] = (),
         default_glossary: bool = True,
         quote_style: QuoteStyle = "source",
@@ -300,10 +301,7 @@ class Translator:
         prose = parsed.prose
         if not _LETTER.search(prose):
             raise LanguageDetectionError(source=name, problem="no text to translate")
-        try:
-            detection = detect_language(prose)
-        except LanguageDetectionError as error:
-            raise LanguageDetectionError(source=name, problem=error.fields["problem"]) from None
+        detection = self._detect(prose, name)
         if self.source_language is not None:
             return _Job(index, parsed, detection, self.source_language)
         if detection.language == TARGET:
@@ -314,6 +312,24 @@ class Translator:
                 source=name, language=detection.language, probability=detection.probability
             )
         return _Job(index, parsed, detection, "da")
+
+    def _detect(self, prose: str, name: str) -> Detection:
+        """Detect the language of ``prose``, or recall it from the translation memory."""
+        memory = self.translation_memory
+        key = (
+            hashlib.sha256(f"{detector_version()}\n{prose}".encode()).hexdigest() if memory else ""
+        )
+        if memory is not None and (known := memory.detection(key)) is not None:
+            return Detection(*known)
+        try:
+            detection = detect_language(prose)
+        except LanguageDetectionError as error:
+            raise LanguageDetectionError(source=name, problem=error.fields["problem"]) from None
+        if memory is not None:
+            memory.store_detection(
+                key, (detection.language, detection.probability, detection.margin)
+            )
+        return detection
 
     def _plan(self, job: _Job) -> None:
         """Cut each block into units and rewrite their glossary terms into English."""

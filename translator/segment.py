@@ -120,3 +120,22 @@ def split_sentences(text: str) -> list[str]:
         ['Det sker bl.a. kl. 10.30 i dag.', 'Hvad nu?']
     """
     return [text[a:b] for a, b in sentence_spans(text)]
+
+
+def boundary_scores(gold: list[str]) -> tuple[float, float, float]:
+    """Precision, recall and F1 of sentence boundaries on ``gold`` sentences joined by spaces.
+
+    This is how the README's figure on UD Danish-DDT is measured.
+    """
+    text = " ".join(gold)
+    expected, position = set(), 0
+    for sentence in gold[:-1]:
+        position += len(sentence)
+        expected.add(position)
+        position += 1
+    found = {end for _, end in sentence_spans(text)[:-1]}
+    hits = len(expected & found)
+    precision = hits / len(found) if found else 0.0
+    recall = hits / len(expected) if expected else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
+    return precision, recall, f1
