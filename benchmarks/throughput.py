@@ -239,10 +239,12 @@ def main() -> None:
     for i, article in enumerate(articles):
         (folder / f"{i:04}.txt").write_text(article, "utf-8")
     (work / "one.txt").write_text(articles[0], "utf-8")
+    english = "This is an English article about the weather in Copenhagen today.\n"
+    (work / "english.txt").write_text(english, "utf-8")
 
     runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in MODES}
     cli = [sys.executable, "-m", "translator"]
-    bulk_runs, bulk2_runs, help_runs, first_output = [], [], [], []
+    bulk_runs, bulk2_runs, help_runs, first_output, passthrough = [], [], [], [], []
     for repeat in range(args.repeats):
         for mode in MODES:
             started = time.perf_counter()
@@ -255,6 +257,8 @@ def main() -> None:
                                      "--no-default-glossary", "--jobs", "2", "--max-decoding-length",
                                      str(args.max_length)], env))  # fmt: skip
         help_runs.append(timed_cli([*cli, "--help"], env)[0])
+        # Everything `translate` does but load a model and decode: start, read, detect, write.
+        passthrough.append(timed_cli([*cli, "translate", str(work / "english.txt"), "-q"], env)[0])
         first_output.append(timed_cli([*cli, "translate", str(work / "one.txt"), "-q",
                                        "--max-decoding-length", str(args.max_length)], env))  # fmt: skip
         print(f"run {repeat + 1}/{args.repeats} done", file=sys.stderr)
@@ -302,6 +306,10 @@ def main() -> None:
     print(f"- `translator --help`: {statistics.median(help_runs):.3f} s")
     print(f"- `translator translate` one article, to first output: {startup:.2f} s "
           f"(model load {load_b:.2f} s; the rest is start-up and translation)")  # fmt: skip
+    print(
+        f"- `translator translate` start-up overhead (an English article, passed through: "
+        f"start, imports, read, detect, write; no model): {statistics.median(passthrough):.2f} s"
+    )
     print(f"- `translator translate` peak RSS: {statistics.median(r for _, r in first_output):.0f} MiB; "
           f"argostranslate path: {median('argos', 'rss'):.0f} MiB")  # fmt: skip
     print(f"- bulk with --tm: first run {tm_first:.1f} s, rerun on the unchanged archive "

@@ -18,11 +18,23 @@ from translator.quotes import find_quotes
         ('Han sagde "nej" og "ja".', ["nej", "ja"]),
         ("FN's chef talte om 90'erne og Macron's plan.", []),
         ("Jesus' ord og Reuters' kilde.", []),
-        ("- Det er 'slut', siger han.", []),
+        ("- Det er 'slut', siger han.", []),  # a dash-quote's inner quotes: see below
     ],
 )
 def test_find_quotes(text: str, inner: list[str]) -> None:
     assert [q.inner(text) for q in find_quotes(text).quotes] == inner
+
+
+@pytest.mark.parametrize(
+    ("text", "inner"),
+    [
+        ("Det er 'slut', siger han.", ["slut"]),
+        ('Det er "slut", siger han.', ["slut"]),
+        ("FN's plan og 90'erne, siger han.", []),
+    ],
+)
+def test_quotes_inside_a_dash_quote(text: str, inner: list[str]) -> None:
+    assert [q.inner(text) for q in find_quotes(text, quoted=True).quotes] == inner
 
 
 @pytest.mark.parametrize("text", ['Han sagde "nej og gik.', "Han sagde nej« og gik.", "„Vi går"])

@@ -48,3 +48,9 @@ def test_write_atomic_replaces_whole_file_and_leaves_no_temporary(tmp_path: Path
     write_atomic(target, "anden")
     assert target.read_text("utf-8") == "anden"
     assert [p.name for p in target.parent.iterdir()] == ["a.txt"]
+
+
+def test_write_atomic_removes_what_a_killed_writer_left(tmp_path: Path) -> None:
+    (tmp_path / ".a.txt.x1y2.partial").write_text("half")
+    write_atomic(tmp_path / "a.txt", "whole")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]

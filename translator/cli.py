@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
 from translator.errors import ModelInstallError, ModelNotInstalledError, TranslatorError
 
-if TYPE_CHECKING:
-    from translator.pipeline import Translation, Translator
+T = TypeVar("T")
 
 app = typer.Typer(
     help="Offline Danish→English translation of news wire copy on Argos Translate models.",
@@ -101,15 +101,10 @@ def _install(name: str) -> None:
     typer.echo(f"installed {info.name} {info.version} in {info.path}", err=True)
 
 
-def _translate_once(
-    translator: Translator, text: str, name: str, offline: bool, load_only: bool = False
-) -> Translation | None:
-    """Translate; when the model is missing and we may go online, install it and retry."""
+def _with_model(offline: bool, action: Callable[[], T]) -> T:
+    """Run ``action``; when it lacks a model and we may go online, install it and retry."""
     try:
-        if load_only:
-            translator.engine_for("da")
-            return None
-        return translator.translate(text, name)
+        return action()
     except ModelNotInstalledError as error:
         if offline:
             raise ModelNotInstalledError(
@@ -126,10 +121,7 @@ def _translate_once(
             raise ModelNotInstalledError(
                 **{**error.fields, "reason": f" and the download failed ({install_error})"}
             ) from None
-        if load_only:
-            translator.engine_for("da")
-            return None
-        return translator.translate(text, name)
+        return action()
 
 
 @app.command("translate")
@@ -190,10 +182,9 @@ def translate_cli(
             source_language=source_language,
             translation_memory=tm,
         )
-        result = _translate_once(translator, text, name, offline)
+        result = _with_model(offline, lambda: translator.translate(text, name))
     except TranslatorError as error:
         _fail(error)
-    assert result is not None
     if not quiet:
         for warning in result.warnings:
             typer.echo(f"{'notice' if not result.translated else 'warning'}: {warning}", err=True)
@@ -226,7 +217,9 @@ def bulk_cli(
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", min=1, help="Skip articles larger than this.")
     ] = 5_000_000,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Batches in parallel.")] = 1,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="Batches in flight (threads).")
+    ] = 2,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles a batch.")] = 64,
     offline: Annotated[bool, typer.Option("--offline", help="Never download a model.")] = False,
     glossary: GlossaryOption = None,
@@ -263,7 +256,7 @@ def bulk_cli(
             quote_style=quote_style,  # type: ignore[arg-type]
             translation_memory=tm,
         )
-        _ensure_model(translator, offline)
+        _with_model(offline, lambda: translator.engine_for("da"))
         summary = bulk.previous_summary(destination, report)
         if summary.resumed and not quiet:
             typer.echo(f"resuming: {summary.resumed} items already done", err=True)
@@ -298,12 +291,6 @@ def bulk_cli(
         typer.echo(f"failed: {item_id}: {reason}", err=True)
     if summary.failed:
         raise typer.Exit(1)
-
-
-def _ensure_model(translator: Translator, offline: bool) -> None:
-    """Load the da→en engine now, installing it first when allowed."""
-    if translator.source_language is None:
-        _translate_once(translator, "", "", offline, load_only=True)
 
 
 @app.command("detect")

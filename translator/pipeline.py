@@ -95,6 +95,7 @@ class _Unit:
     text: str
     matches: list[Match]
     quotes: tuple[Quote, ...]
+    quoted: bool = False  # the unit lies in a dash-quote paragraph
     output: str = ""
     pieces: list[tuple[str, bool]] = field(default_factory=list)  # (text, translate it?)
     note: str = ""  # the repair made, for the warnings
@@ -337,7 +338,8 @@ class Translator:
             units: list[_Unit] = []
             gaps: list[str] = []
             if block.text:
-                scan = find_quotes(block.text)
+                quoted = block.kind == "dash_quote"
+                scan = find_quotes(block.text, quoted)
                 if scan.stray:
                     job.warnings.append(
                         f"line {number + 1}: unbalanced quotation mark at column "
@@ -354,7 +356,7 @@ class Translator:
                         for q in scan.quotes
                         if start <= q.start and q.end <= end
                     )
-                    units.append(_Unit(text, self.glossary.find(text), inside))
+                    units.append(_Unit(text, self.glossary.find(text), inside, quoted))
                 gaps.append(block.text[position:])
             job.units.append(units)
             job.gaps.append(gaps)
@@ -410,9 +412,9 @@ class Translator:
             if found != wanted:
                 problems.append(f"term '{target}' {found}× instead of {wanted}×")
         problems.extend(f"source spelling '{m.form}' left" for m in self._leftovers(output))
-        scan = find_quotes(output)
+        scan = find_quotes(output, unit.quoted)
         if [q.depth for q in scan.quotes] != [q.depth for q in unit.quotes] or (
-            scan.stray and not find_quotes(unit.text).stray
+            scan.stray and not find_quotes(unit.text, unit.quoted).stray
         ):
             problems.append(f"{len(scan.quotes)} quotation(s) instead of {len(unit.quotes)}")
         return problems
@@ -440,8 +442,9 @@ class Translator:
 
     def _styled(self, unit: _Unit, output: str) -> str:
         """Give the quotations of ``output`` the marks the quote style asks for."""
-        found = find_quotes(output).quotes
-        return restyle(output, found, [marks(q, self.quote_style) for q in unit.quotes])
+        found = find_quotes(output, unit.quoted).quotes
+        wanted = [marks(q, self.quote_style, unit.quoted) for q in unit.quotes]
+        return restyle(output, found, wanted)
 
     def _pieces(self, unit: _Unit) -> list[tuple[str, bool]]:
         """Cut ``unit`` into text to translate and fixed terms and marks."""
@@ -450,10 +453,10 @@ class Translator:
             fixed = match.target + (" " if match.compound else "")
             events.append((match.start, match.end + (1 if match.compound else 0), fixed))
         for quote in unit.quotes:
-            opening, closing = marks(quote, self.quote_style)
+            opening, closing = marks(quote, self.quote_style, unit.quoted)
             events.append((quote.start, quote.start + 1, opening))
             events.append((quote.end - 1, quote.end, closing))
-        for stray in find_quotes(unit.text).stray:
+        for stray in find_quotes(unit.text, unit.quoted).stray:
             events.append((stray, stray + 1, unit.text[stray]))
         pieces: list[tuple[str, bool]] = []
         position = 0
@@ -481,7 +484,7 @@ class Translator:
                 if unit.note:
                     warnings.append(f"line {number + 1}: {unit.note}")
                 source_quotes = [q for q in unit.quotes if q.depth == 0]
-                found = [q for q in find_quotes(unit.output).quotes if q.depth == 0]
+                found = [q for q in find_quotes(unit.output, unit.quoted).quotes if q.depth == 0]
                 for src, out in zip(source_quotes, found, strict=False):
                     records.append(
                         QuoteRecord("inline", src.inner(unit.text), out.inner(unit.output), number)

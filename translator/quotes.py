@@ -49,8 +49,14 @@ def _is_apostrophe(text: str, i: int) -> bool:
     return before.isalnum() and after.isalnum()
 
 
-def find_quotes(text: str) -> QuoteScan:
-    """Find the quotations in ``text``, outermost first within each position."""
+def find_quotes(text: str, quoted: bool = False) -> QuoteScan:
+    """Find the quotations in ``text``, outermost first within each position.
+
+    Args:
+        text: The text to scan.
+        quoted: The whole text is itself a quotation (a dash-quote paragraph), so '…'
+            can open an inner quotation at its top level.
+    """
     stack: list[tuple[int, str]] = []
     quotes: list[Quote] = []
     stray: list[int] = []
@@ -68,7 +74,7 @@ def find_quotes(text: str) -> QuoteScan:
             char in PAIRS
             and (before in _BEFORE_OPEN or before.isspace())
             and not after.isspace()
-            and (char not in "'‘" or stack)
+            and (char not in "'‘" or stack or quoted)
         ):
             stack.append((i, char))
         elif char in "'’":
@@ -79,10 +85,14 @@ def find_quotes(text: str) -> QuoteScan:
     return QuoteScan(tuple(sorted(quotes, key=lambda q: q.start)), tuple(sorted(stray)))
 
 
-def marks(quote: Quote, style: QuoteStyle) -> tuple[str, str]:
-    """The opening and closing marks to write for ``quote`` in ``style``."""
+def marks(quote: Quote, style: QuoteStyle, quoted: bool = False) -> tuple[str, str]:
+    """The opening and closing marks to write for ``quote`` in ``style``.
+
+    English marks alternate with depth: “…‘…“…”…’…”. ``quoted``: the text around it is
+    itself a quotation (a dash-quote paragraph), so its top level is already inner.
+    """
     if style == "english":
-        return _ENGLISH[min(quote.depth, 1)]
+        return _ENGLISH[(quote.depth + quoted) % 2]
     return quote.opening, quote.closing
 
 

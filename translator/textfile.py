@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from pathlib import Path
 
 from translator.errors import InputFileError
 
+PARTIAL = ".partial"  # the suffix of a file being written
 # Windows-1252 decodes almost any byte string; these C1 controls show it was not meant.
 _CONTROL = {chr(c) for c in range(32)} - set("\t\n\r\f\v")
 
@@ -58,12 +60,17 @@ def read_text(path: str | os.PathLike[str]) -> str:
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
-    A reader sees either the old file or the whole new one, never half of it.
+    A reader sees either the old file or the whole new one, never half of it. A
+    temporary file left by a writer that was killed is removed by the next write.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{glob.escape(target.name)}.*{PARTIAL}"):
+        stale.unlink(missing_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=PARTIAL, dir=target.parent
+    )
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(payload)
