@@ -40,6 +40,26 @@ TmOption = Annotated[
     Path | None,
     typer.Option("--tm", help="SQLite translation memory: reuse sentences translated before."),
 ]
+
+
+def _check_quote_style(value: str) -> str:
+    if value not in ("source", "english"):
+        raise typer.BadParameter("must be 'source' or 'english'")
+    return value
+
+
+QuoteStyleOption = Annotated[
+    str,
+    typer.Option(
+        "--quote-style",
+        callback=_check_quote_style,
+        help="source: keep the marks; english: “…” with ‘…’ inside.",
+    ),
+]
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="Never download a model; fail if none is installed.")
+]
+BeamOption = Annotated[int, typer.Option("--beam-size", min=1, help="Beam width.")]
 MaxLengthOption = Annotated[
     int | None,
     typer.Option("--max-decoding-length", min=1, help="Cap on output tokens a sentence."),
@@ -138,15 +158,11 @@ def translate_cli(
         str | None,
         typer.Option("--from", help="Force the source language (an installed LANG→en model)."),
     ] = None,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Never download a model; fail if none is installed.")
-    ] = False,
+    offline: OfflineOption = False,
     glossary: GlossaryOption = None,
     no_default_glossary: NoDefaultGlossary = False,
-    quote_style: Annotated[
-        str, typer.Option("--quote-style", help="source: keep the marks; english: “…” and ‘…’.")
-    ] = "source",
-    beam_size: Annotated[int, typer.Option("--beam-size", min=1, help="Beam width.")] = 4,
+    quote_style: QuoteStyleOption = "source",
+    beam_size: BeamOption = 4,
     max_decoding_length: MaxLengthOption = None,
     compute_type: Annotated[
         str, typer.Option("--compute-type", help="CTranslate2 compute type.")
@@ -163,8 +179,6 @@ def translate_cli(
     from translator.pipeline import Translator
     from translator.textfile import write_atomic
 
-    if quote_style not in ("source", "english"):
-        raise typer.BadParameter("must be 'source' or 'english'", param_hint="--quote-style")
     try:
         text, name = _read(path)
         if output is not None and path != "-" and output.resolve() == Path(path).resolve():
@@ -221,13 +235,11 @@ def bulk_cli(
         int, typer.Option("--jobs", "-j", min=1, help="Batches in flight (threads).")
     ] = 2,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles a batch.")] = 64,
-    offline: Annotated[bool, typer.Option("--offline", help="Never download a model.")] = False,
+    offline: OfflineOption = False,
     glossary: GlossaryOption = None,
     no_default_glossary: NoDefaultGlossary = False,
-    quote_style: Annotated[
-        str, typer.Option("--quote-style", help="source or english.")
-    ] = "source",
-    beam_size: Annotated[int, typer.Option("--beam-size", min=1, help="Beam width.")] = 4,
+    quote_style: QuoteStyleOption = "source",
+    beam_size: BeamOption = 4,
     max_decoding_length: MaxLengthOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     tm: TmOption = None,
