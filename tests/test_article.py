@@ -36,3 +36,23 @@ def test_byline_only_at_the_end() -> None:
 def test_dash_quote_keeps_its_dash() -> None:
     block = parse("Titel\n\n– Vi går nu, siger han.\n").blocks[2]
     assert (block.kind, block.prefix, block.text) == ("dash_quote", "– ", "Vi går nu, siger han.")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "prefix", "prose"),
+    [
+        (" date 2022-09 Titel her\n\nTekst.\n", "headline", " date 2022-09 ", "Titel her"),
+        (" date 2022-09-21\nTitel her\n\nTekst.\n", "metadata", " date 2022-09-21", ""),
+        (
+            "KØBENHAVN (Ritzau): Regeringen vil\n\nTekst.\n",
+            "headline",
+            "KØBENHAVN (Ritzau): ",
+            "Regeringen vil",
+        ),
+        ("Titel uden dato\n\nTekst.\n", "headline", "", "Titel uden dato"),
+    ],
+)
+def test_metadata_is_kept_verbatim(text: str, kind: str, prefix: str, prose: str) -> None:
+    first = parse(text).blocks[0]
+    assert (first.kind, first.prefix, first.text) == (kind, prefix, prose)
+    assert render(parse(text)) == text

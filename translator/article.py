@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-BlockKind = Literal["blank", "headline", "paragraph", "dash_quote", "byline"]
+BlockKind = Literal["blank", "metadata", "headline", "paragraph", "dash_quote", "byline"]
 
 # " date 2022-09 " (Ritzau exports) or "KØBENHAVN (Ritzau):" datelines before the headline.
 _METADATA = re.compile(
@@ -31,7 +31,8 @@ class Block:
     """One line of an article: ``prefix + text + suffix`` is the line as given.
 
     Attributes:
-        kind: ``blank``, ``headline``, ``paragraph``, ``dash_quote`` or ``byline``.
+        kind: ``blank``, ``metadata`` (a dateline on its own line), ``headline``,
+            ``paragraph``, ``dash_quote`` or ``byline``.
         prefix: Kept verbatim: metadata, quote dash, indentation.
         text: The prose to translate (empty for blank lines and bylines).
         suffix: Kept verbatim: trailing spaces and the line ending.
@@ -77,11 +78,14 @@ def parse(text: str) -> Article:
         elif (dash := _DASH.match(body)) is not None:
             blocks.append(Block("dash_quote", lead + dash.group(1), dash.group(2), trail))
         elif i == filled[0] and len(filled) > 1:
-            metadata = _METADATA.match(lead + body)
-            if metadata is not None and metadata.group(2):
-                blocks.append(Block("headline", metadata.group(1), metadata.group(2), trail))
-            else:
+            # The added space lets a metadata line of its own match; it is taken off again.
+            metadata = _METADATA.match(lead + body + " ")
+            if metadata is None:
                 blocks.append(Block("headline", lead, body, trail))
+            elif metadata.group(2):
+                blocks.append(Block("headline", metadata.group(1), metadata.group(2)[:-1], trail))
+            else:  # a metadata line of its own; the headline follows
+                blocks.append(Block("metadata", lead + body, "", trail))
         else:
             blocks.append(Block("paragraph", lead, body, trail))
     return Article(tuple(blocks))
