@@ -357,3 +357,14 @@ def test_memory_stays_flat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     large = _peak_traced_memory(tmp_path, 5_000)
     print(f"peak traced memory: {small} B for 500 articles, {large} B for 5,000")
     assert large < small * 1.25 + 500_000, (small, large)
+
+
+def test_threads_give_the_same_results_as_one(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"text": danish_article(i)}) + "\n" for i in range(120)))
+    one = list(bulk.run(source, tmp_path / "one.jsonl", Translator(CopyEngine()), batch_size=8))
+    four = list(
+        bulk.run(source, tmp_path / "four.jsonl", Translator(CopyEngine()), batch_size=8, jobs=4)
+    )
+    assert [r.id for r in four] == [r.id for r in one]
+    assert (tmp_path / "four.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -163,6 +164,7 @@ class Translator:
         translation_memory: str | os.PathLike[str] | None = None,
     ) -> None:
         self._engines: dict[str, Engine] = {}
+        self._engine_lock = threading.Lock()
         if engine is not None:
             self._engines[source_language or "da"] = engine
         self._engine_options: dict[str, Any] = {
@@ -180,6 +182,7 @@ class Translator:
         # stays flat over archives of any size.
         self._memory: OrderedDict[tuple[str, str], str] = OrderedDict()
         self.memory_size = memory_size
+        self._memory_lock = threading.Lock()
         self.translation_memory = (
             TranslationMemory(translation_memory) if translation_memory is not None else None
         )
@@ -192,27 +195,29 @@ class Translator:
         Raises:
             ModelNotInstalledError: no ``language``→en Argos package is installed.
         """
-        if language not in self._engines:
-            from translator.engine import load_engine
-            from translator.models import find_model
+        with self._engine_lock:  # threads of a bulk run must not load a model twice
+            if language not in self._engines:
+                from translator.engine import load_engine
+                from translator.models import find_model
 
-            model = find_model(language, TARGET)
-            if model is None:
-                raise ModelNotInstalledError(from_code=language, to_code=TARGET, reason="")
-            self._engines[language] = load_engine(
-                "argos", package_dir=model.path, **self._engine_options
-            )
-        return self._engines[language]
+                model = find_model(language, TARGET)
+                if model is None:
+                    raise ModelNotInstalledError(from_code=language, to_code=TARGET, reason="")
+                self._engines[language] = load_engine(
+                    "argos", package_dir=model.path, **self._engine_options
+                )
+            return self._engines[language]
 
     def _translate_sentences(self, language: str, sentences: Iterable[str]) -> dict[str, str]:
         """Translate ``sentences``, each once, those not in memory in one engine call."""
         wanted = list(dict.fromkeys(sentences))
         found = {}
-        for sentence in wanted:
-            key = (language, sentence)
-            if key in self._memory:
-                self._memory.move_to_end(key)
-                found[sentence] = self._memory[key]
+        with self._memory_lock:  # bulk runs call this from several threads
+            for sentence in wanted:
+                key = (language, sentence)
+                if key in self._memory:
+                    self._memory.move_to_end(key)
+                    found[sentence] = self._memory[key]
         todo = [sentence for sentence in wanted if sentence not in found]
         if not todo:
             return found
@@ -225,10 +230,11 @@ class Translator:
         outputs = engine.translate_batch(todo) if todo else []
         if self.translation_memory is not None and todo:
             self.translation_memory.store(engine_key, zip(todo, outputs, strict=True))
-        for sentence, output in [*stored.items(), *zip(todo, outputs, strict=True)]:
-            found[sentence] = self._memory[(language, sentence)] = output
-        while len(self._memory) > self.memory_size:
-            self._memory.popitem(last=False)
+        with self._memory_lock:
+            for sentence, output in [*stored.items(), *zip(todo, outputs, strict=True)]:
+                found[sentence] = self._memory[(language, sentence)] = output
+            while len(self._memory) > self.memory_size:
+                self._memory.popitem(last=False)
         return found
 
     # -- public API ----------------------------------------------------------------------
