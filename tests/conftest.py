@@ -43,6 +43,19 @@ def installed_model(argos_package: Path) -> Path:
     return install_file(argos_package).path
 
 
+@pytest.fixture(scope="session")
+def copy_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny real package whose model copies its input, unpacked; its folder."""
+    import zipfile
+
+    folder = tmp_path_factory.mktemp("copy")
+    training = (DATA / "da_ddt_dev_sentences.txt").read_text("utf-8") + EXAMPLE.read_text("utf-8")
+    package = tiny_argos.build_package(folder, training, copy=True)
+    with zipfile.ZipFile(package) as archive:
+        archive.extractall(folder / "unpacked")
+    return folder / "unpacked" / tiny_argos.PACKAGE_NAME
+
+
 @pytest.fixture()
 def example_text() -> str:
     return EXAMPLE.read_text("utf-8")

@@ -78,3 +78,15 @@ def test_same_english_as_argostranslate(
         warnings.simplefilter("ignore")
         theirs = [translation.translate(sentence) for sentence in SENTENCES]
     assert ours.translate_batch(SENTENCES) == theirs
+
+
+def test_copy_model_keeps_what_a_trained_model_keeps(copy_model: Path) -> None:
+    """Through the real engine, glossary forms and quotation marks survive, as they do
+    with a trained model: no repair is needed, the first attempt is accepted."""
+    from translator import Translator
+
+    text = 'Natos generalsekretær kalder det "farlig retorik", siger Zelenskyj.\n'
+    result = Translator(ArgosEngine(copy_model)).translate(text)
+    expected = 'NATO\'s generalsekretær kalder det "farlig retorik", siger Zelensky.\n'
+    assert result.text == expected
+    assert result.warnings == []

@@ -93,6 +93,86 @@ def build_model(
     spec.save(str(output_dir))
 
 
+def build_copy_model(
+    output_dir: Path,
+    vocabulary: list[str],
+    *,
+    layers: int = 2,
+    d_model: int = 32,
+    ffn: int = 64,
+    heads: int = 2,
+    quantization: str | None = None,
+    seed: int = 0,
+    max_positions: int = 1024,
+) -> None:
+    """Write a Transformer that copies its input, with weights set by hand.
+
+    It behaves the way a trained model does where it matters for speed and for the
+    checks: the output is as long as the input and ends with </s>, and it keeps
+    quotation marks and names. Every layer still computes at full size; only the first
+    decoder layer's cross-attention and the output projection carry the copy:
+
+    - positions are random unit vectors in the first head's worth of dimensions, so a
+      decoder step's query matches the encoder position with the same index;
+    - tokens are random vectors in the other dimensions; every other sub-layer writes
+      zeros into the residual stream, so the encoder passes tokens through;
+    - each head carries its share of the token dimensions from the matched position
+      into the decoder, and the output projection reads the token back.
+    """
+    from ctranslate2.specs import transformer_spec
+
+    rng = np.random.default_rng(seed)
+    spec = transformer_spec.TransformerSpec.from_config((layers, layers), heads)
+    vocab, d, head = len(vocabulary), d_model, d_model // heads
+    share = (d - head) // heads  # token dimensions each head carries
+    _fill(spec, rng, d, ffn, vocab)
+    positions = rng.normal(0, 1, (max_positions, head))
+    positions /= np.linalg.norm(positions, axis=1, keepdims=True)
+    tokens = rng.normal(0, 1, (vocab, d - head))
+    tokens /= np.linalg.norm(tokens, axis=1, keepdims=True)
+    scale = np.sqrt(d / 2)
+    position_table = np.zeros((max_positions, d), np.float32)
+    position_table[:, :head] = positions * scale
+    embeddings = np.zeros((vocab, d), np.float32)
+    embeddings[:, head:] = tokens * scale
+    for stack in (spec.encoder, spec.decoder):
+        stack.scale_embeddings = False
+        stack.position_encodings.encodings = position_table
+        for layer in stack.layer:
+            layer.self_attention.linear[0].weight = _linear(rng, 3 * d, d)
+            layer.self_attention.linear[1].weight = np.zeros((d, d), np.float32)
+            layer.ffn.linear_0.weight = _linear(rng, ffn, d)
+            layer.ffn.linear_1.weight = np.zeros((d, ffn), np.float32)
+    spec.encoder.embeddings[0].weight = embeddings
+    spec.decoder.embeddings.weight = np.zeros((vocab, d), np.float32)
+    for number, layer in enumerate(spec.decoder.layer):
+        query = _linear(rng, d, d)
+        keys_values = _linear(rng, 2 * d, d)
+        out = np.zeros((d, d), np.float32)
+        if number == 0:
+            query[:], keys_values[:] = 0, 0
+            for h in range(heads):
+                for j in range(head):
+                    query[h * head + j, j] = keys_values[h * head + j, j] = 2.0
+                for j in range(share):
+                    keys_values[d + h * head + j, head + h * share + j] = 1.0
+                    out[head + h * share + j, h * head + j] = 4.0
+        layer.attention.linear[0].weight = query
+        layer.attention.linear[1].weight = keys_values
+        layer.attention.linear[2].weight = out
+    projection = np.zeros((vocab, d), np.float32)
+    projection[:, head:] = tokens * 12.0
+    spec.decoder.projection.weight = projection
+    spec.decoder.projection.bias = np.zeros(vocab, np.float32)
+    spec.config.add_source_eos = True  # so that </s> is copied and decoding ends
+    spec.register_source_vocabulary(vocabulary)
+    spec.register_target_vocabulary(vocabulary)
+    spec.validate()
+    spec.optimize(quantization=quantization)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    spec.save(str(output_dir))
+
+
 def train_sentencepiece(text: str, model_prefix: Path, vocab_size: int = 400) -> list[str]:
     """Train a SentencePiece model on ``text``; return its vocabulary in id order."""
     import sentencepiece
@@ -121,15 +201,21 @@ def build_package(
     *,
     from_code: str = "da",
     vocab_size: int = 400,
+    copy: bool = False,
     **model_options: object,
 ) -> Path:
-    """Build ``<from_code>→en`` as ``work_dir/<name>.argosmodel`` and return its path."""
+    """Build ``<from_code>→en`` as ``work_dir/<name>.argosmodel`` and return its path.
+
+    ``copy``: a model that copies its input (:func:`build_copy_model`) instead of one
+    with random weights (:func:`build_model`).
+    """
     name = PACKAGE_NAME.replace("da_", f"{from_code}_")
     package_dir = work_dir / name
     package_dir.mkdir(parents=True)
     vocabulary = train_sentencepiece(training_text, package_dir / "sentencepiece", vocab_size)
     (package_dir / "sentencepiece.vocab").unlink()
-    build_model(package_dir / "model", vocabulary, **model_options)  # type: ignore[arg-type]
+    build = build_copy_model if copy else build_model
+    build(package_dir / "model", vocabulary, **model_options)  # type: ignore[arg-type]
     metadata = {
         "package_version": "0.1",
         "argos_version": "1.0",

@@ -190,6 +190,7 @@ def translate_cli(
             device=device,
             threads=threads,
             inter_threads=1,  # one article is one batch: all cores on it, one model replica
+            low_memory=True,
             glossaries=[str(g) for g in glossary or []],
             default_glossary=not no_default_glossary,
             quote_style=quote_style,  # type: ignore[arg-type]
