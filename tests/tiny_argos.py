@@ -12,6 +12,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -65,11 +66,23 @@ def build_model(
     ``eos_bias`` raises the logit of ``</s>`` so beams end after a few tokens, as a
     trained model's do.
     """
+    rng = np.random.default_rng(seed)
+    vocab = len(vocabulary)
+    spec = _random_spec(rng, layers, d_model, ffn, heads, vocab)
+    spec.decoder.projection.weight = _linear(rng, vocab, d_model)
+    bias = np.zeros(vocab, np.float32)
+    bias[vocabulary.index("</s>")] = eos_bias
+    spec.decoder.projection.bias = bias
+    _save(spec, vocabulary, output_dir, quantization)
+
+
+def _random_spec(
+    rng: np.random.Generator, layers: int, d_model: int, ffn: int, heads: int, vocab: int
+) -> Any:
+    """A Transformer spec with every weight seeded-random."""
     from ctranslate2.specs import transformer_spec
 
-    rng = np.random.default_rng(seed)
     spec = transformer_spec.TransformerSpec.from_config((layers, layers), heads)
-    vocab = len(vocabulary)
     _fill(spec, rng, d_model, ffn, vocab)
     for stack in (spec.encoder, spec.decoder):
         for layer in stack.layer:
@@ -81,10 +94,10 @@ def build_model(
             layer.attention.linear[0].weight = _linear(rng, d_model, d_model)
             layer.attention.linear[1].weight = _linear(rng, 2 * d_model, d_model)
             layer.attention.linear[2].weight = _linear(rng, d_model, d_model)
-    spec.decoder.projection.weight = _linear(rng, vocab, d_model)
-    bias = np.zeros(vocab, np.float32)
-    bias[vocabulary.index("</s>")] = eos_bias
-    spec.decoder.projection.bias = bias
+    return spec
+
+
+def _save(spec: Any, vocabulary: list[str], output_dir: Path, quantization: str | None) -> None:
     spec.register_source_vocabulary(vocabulary)
     spec.register_target_vocabulary(vocabulary)
     spec.validate()
@@ -105,7 +118,7 @@ def build_copy_model(
     seed: int = 0,
     max_positions: int = 1024,
 ) -> None:
-    """Write a Transformer that copies its input, with weights set by hand.
+    """Write a Transformer that copies its input (nearly always exactly), weights set by hand.
 
     It behaves the way a trained model does where it matters for speed and for the
     checks: the output is as long as the input and ends with </s>, and it keeps
@@ -119,13 +132,10 @@ def build_copy_model(
     - each head carries its share of the token dimensions from the matched position
       into the decoder, and the output projection reads the token back.
     """
-    from ctranslate2.specs import transformer_spec
-
     rng = np.random.default_rng(seed)
-    spec = transformer_spec.TransformerSpec.from_config((layers, layers), heads)
     vocab, d, head = len(vocabulary), d_model, d_model // heads
     share = (d - head) // heads  # token dimensions each head carries
-    _fill(spec, rng, d, ffn, vocab)
+    spec = _random_spec(rng, layers, d, ffn, heads, vocab)
     positions = rng.normal(0, 1, (max_positions, head))
     positions /= np.linalg.norm(positions, axis=1, keepdims=True)
     tokens = rng.normal(0, 1, (vocab, d - head))
@@ -138,39 +148,31 @@ def build_copy_model(
     for stack in (spec.encoder, spec.decoder):
         stack.scale_embeddings = False
         stack.position_encodings.encodings = position_table
-        for layer in stack.layer:
-            layer.self_attention.linear[0].weight = _linear(rng, 3 * d, d)
+        for layer in stack.layer:  # every sub-layer but one writes zeros: a pass-through
             layer.self_attention.linear[1].weight = np.zeros((d, d), np.float32)
-            layer.ffn.linear_0.weight = _linear(rng, ffn, d)
             layer.ffn.linear_1.weight = np.zeros((d, ffn), np.float32)
     spec.encoder.embeddings[0].weight = embeddings
     spec.decoder.embeddings.weight = np.zeros((vocab, d), np.float32)
     for number, layer in enumerate(spec.decoder.layer):
-        query = _linear(rng, d, d)
-        keys_values = _linear(rng, 2 * d, d)
         out = np.zeros((d, d), np.float32)
         if number == 0:
-            query[:], keys_values[:] = 0, 0
+            query = np.zeros((d, d), np.float32)
+            keys_values = np.zeros((2 * d, d), np.float32)
             for h in range(heads):
                 for j in range(head):
                     query[h * head + j, j] = keys_values[h * head + j, j] = 2.0
                 for j in range(share):
                     keys_values[d + h * head + j, head + h * share + j] = 1.0
                     out[head + h * share + j, h * head + j] = 4.0
-        layer.attention.linear[0].weight = query
-        layer.attention.linear[1].weight = keys_values
+            layer.attention.linear[0].weight = query
+            layer.attention.linear[1].weight = keys_values
         layer.attention.linear[2].weight = out
     projection = np.zeros((vocab, d), np.float32)
     projection[:, head:] = tokens * 12.0
     spec.decoder.projection.weight = projection
     spec.decoder.projection.bias = np.zeros(vocab, np.float32)
     spec.config.add_source_eos = True  # so that </s> is copied and decoding ends
-    spec.register_source_vocabulary(vocabulary)
-    spec.register_target_vocabulary(vocabulary)
-    spec.validate()
-    spec.optimize(quantization=quantization)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    spec.save(str(output_dir))
+    _save(spec, vocabulary, output_dir, quantization)
 
 
 def train_sentencepiece(text: str, model_prefix: Path, vocab_size: int = 400) -> list[str]:
