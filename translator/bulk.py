@@ -23,9 +23,9 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, Literal
 
 from translator.errors import ArchiveError, TranslatorError, UnsupportedLanguageError
-from translator.inputs import DEFAULT_MAX_BYTES, REPORT_NAME, Item, iter_items
+from translator.inputs import DEFAULT_MAX_BYTES, REPORT_NAME, TEXT_SUFFIXES, Item, iter_items
 from translator.pipeline import Translation, Translator
-from translator.textfile import write_atomic
+from translator.textfile import remove_partials, write_atomic
 
 Status = Literal["translated", "passed", "skipped", "failed"]
 _UNSAFE_CHARS = re.compile(r"[^\w.\- ]+")
@@ -63,6 +63,12 @@ class BulkSummary:
     def failed(self) -> int:
         """How many items failed."""
         return self.counts["failed"]
+
+    def add(self, item_id: str, status: str, reason: str) -> None:
+        """Count one item's outcome."""
+        self.counts[status] += 1
+        if status == "failed":
+            self.failures.append((item_id, reason))
 
 
 def translate_items(translator: Translator, items: list[Item]) -> list[ItemResult]:
@@ -126,7 +132,7 @@ def output_name(item_id: str) -> str:
     parts = [_UNSAFE_CHARS.sub("_", part).strip(". ") or "_" for part in path.parts]
     name = parts[-1]
     stem, dot, suffix = name.rpartition(".")
-    if not dot or f".{suffix.lower()}" not in (".txt", ".md"):
+    if not dot or f".{suffix.lower()}" not in TEXT_SUFFIXES:
         stem, suffix = name, "txt"
     parts[-1] = f"{stem}.en.{suffix}"
     return "/".join(parts)
@@ -152,9 +158,7 @@ def _read_report(path: Path) -> _ReportState:
     for line in complete.decode("utf-8").splitlines():
         entry = json.loads(line)
         state.done.add(entry["id"])
-        state.summary.counts[entry["status"]] += 1
-        if entry["status"] == "failed":
-            state.summary.failures.append((entry["id"], entry["reason"]))
+        state.summary.add(entry["id"], entry["status"], entry["reason"])
         state.offset = entry.get("offset", state.offset)
     state.summary.resumed = len(state.done)
     return state
@@ -244,6 +248,8 @@ def run(
     if source_path.resolve() == target.resolve():
         raise ArchiveError(path=target, problem="the output must not be the input")
     report_path = Path(report) if report else _default_report(target, to_jsonl)
+    if not to_jsonl and target.is_dir():
+        remove_partials(target)  # what a killed run was writing; once, not per file
     manifest = _Report(report_path)
     jsonl = _JsonlOutput(target, manifest.state.offset) if to_jsonl else None
     items = iter_items(
@@ -262,7 +268,7 @@ def run(
                 offset = jsonl.write(result)
             elif result.translation is not None:
                 output = output_name(result.id)
-                write_atomic(_within(target, output), result.translation.text)
+                write_atomic(_within(target, output), result.translation.text, clean=False)
             manifest.add(result, output, offset)
             yield result
             pending += 1

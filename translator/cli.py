@@ -285,9 +285,7 @@ def bulk_cli(
                     sentences += result.translation.sentences
                     rate = sentences / max(time.monotonic() - started, 1e-9)
                     bar.set_postfix_str(f"{rate:.1f} sentences/s", refresh=False)
-                summary.counts[result.status] += 1
-                if result.status == "failed":
-                    summary.failures.append((result.id, result.reason))
+                summary.add(result.id, result.status, result.reason)
     except TranslatorError as error:
         _fail(error)
     except KeyboardInterrupt:

@@ -23,7 +23,6 @@ from typing import Any
 from translator.errors import LanguageDetectionError
 from translator.resources import data_lines
 
-SCANDINAVIAN = ("da", "nb", "nn", "sv")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # How much langdetect's probability counts against one marker hit of weight 1.
 _PRIOR_WEIGHT = 1.0

@@ -104,17 +104,21 @@ def iter_items(
 
 
 def count_items(path: str | os.PathLike[str], exclude: tuple[Path, ...] = ()) -> int:
-    """How many items :func:`iter_items` will yield (for a progress bar); reads no text."""
+    """How many items :func:`iter_items` will yield (for a progress bar); reads no text.
+
+    Archives are listed, not decompressed, except tar: a compressed tar is read through
+    once more (far cheaper than translating it).
+    """
     source = Path(path)
     kind = input_kind(source)
     if kind == "folder":
         skip = tuple(p.resolve() for p in exclude)
-        return sum(1 for _ in _folder(source, -1, skip))
+        return sum(1 for _ in _folder(source, 0, skip, read=False))
     if kind == "jsonl":
         opener = gzip.open if source.name.lower().endswith(".gz") else open
         with opener(source, "rb") as raw:
             return sum(1 for line in raw if line.strip())
-    return sum(1 for _ in (_zip if kind == "zip" else _tar)(source, -1))
+    return sum(1 for _ in (_zip if kind == "zip" else _tar)(source, 0, read=False))
 
 
 def _article(item_id: str, data: bytes, max_bytes: int) -> Item:
@@ -126,7 +130,9 @@ def _article(item_id: str, data: bytes, max_bytes: int) -> Item:
         return Item(item_id, problem=error.fields["problem"])
 
 
-def _folder(root: Path, max_bytes: int, exclude: tuple[Path, ...]) -> Iterator[Item]:
+def _folder(
+    root: Path, max_bytes: int, exclude: tuple[Path, ...], read: bool = True
+) -> Iterator[Item]:
     for folder, subfolders, files in os.walk(root):
         here = Path(folder)
         subfolders[:] = sorted(
@@ -142,7 +148,7 @@ def _folder(root: Path, max_bytes: int, exclude: tuple[Path, ...]) -> Iterator[I
             if path.is_symlink():
                 yield Item(item_id, problem="symbolic link refused")
                 continue
-            if max_bytes < 0:
+            if not read:
                 yield Item(item_id)
                 continue
             if path.stat().st_size > max_bytes:
@@ -170,7 +176,7 @@ def _read_limited(stream: IO[bytes], max_bytes: int) -> bytes:
     return stream.read(max_bytes + 1)
 
 
-def _zip(path: Path, max_bytes: int) -> Iterator[Item]:
+def _zip(path: Path, max_bytes: int, read: bool = True) -> Iterator[Item]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
@@ -188,7 +194,7 @@ def _zip(path: Path, max_bytes: int) -> Iterator[Item]:
                 continue
             if not info.filename.lower().endswith(TEXT_SUFFIXES):
                 continue
-            if max_bytes < 0:
+            if not read:
                 yield Item(info.filename)
                 continue
             try:
@@ -200,7 +206,7 @@ def _zip(path: Path, max_bytes: int) -> Iterator[Item]:
             yield _article(info.filename, data, max_bytes)
 
 
-def _tar(path: Path, max_bytes: int) -> Iterator[Item]:
+def _tar(path: Path, max_bytes: int, read: bool = True) -> Iterator[Item]:
     try:
         archive = tarfile.open(path, "r|*")
     except (tarfile.TarError, OSError, EOFError) as error:
@@ -222,7 +228,7 @@ def _tar(path: Path, max_bytes: int) -> Iterator[Item]:
                     continue
                 if not name.lower().endswith(TEXT_SUFFIXES):
                     continue
-                if max_bytes < 0:
+                if not read:
                     yield Item(name)
                     continue
                 member = archive.extractfile(info)

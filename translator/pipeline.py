@@ -18,7 +18,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -113,9 +113,6 @@ class _Job:
     units: list[list[_Unit]] = field(default_factory=list)  # per block
     gaps: list[list[str]] = field(default_factory=list)  # whitespace around units, per block
     warnings: list[str] = field(default_factory=list)
-
-
-EngineFactory = Callable[[str], Engine]
 
 
 class Translator:

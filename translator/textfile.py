@@ -57,16 +57,19 @@ def read_text(path: str | os.PathLike[str]) -> str:
     return decode(data, source)
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
+def write_atomic(path: str | os.PathLike[str], data: str | bytes, clean: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
     A reader sees either the old file or the whole new one, never half of it. A
-    temporary file left by a writer that was killed is removed by the next write.
+    temporary file left by a writer that was killed is removed by the next write
+    (``clean``); a caller writing many files in one folder cleans once with
+    :func:`remove_partials` instead, since each check lists the folder.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{glob.escape(target.name)}.*{PARTIAL}"):
-        stale.unlink(missing_ok=True)
+    if clean:
+        for stale in target.parent.glob(f".{glob.escape(target.name)}.*{PARTIAL}"):
+            stale.unlink(missing_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     handle, temporary = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=PARTIAL, dir=target.parent
@@ -80,3 +83,9 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def remove_partials(folder: str | os.PathLike[str]) -> None:
+    """Remove the temporaries that killed :func:`write_atomic` calls left under ``folder``."""
+    for stale in Path(folder).rglob(f".*{PARTIAL}"):
+        stale.unlink(missing_ok=True)
