@@ -337,7 +337,7 @@ def _peak_traced_memory(tmp_path: Path, count: int) -> int:
     with open(source, "w", encoding="utf-8") as out:
         for i in range(count):
             out.write(json.dumps({"text": danish_article(i)}) + "\n")
-    translator = Translator(_QuietEngine(), memory_size=1000)
+    translator = Translator(_QuietEngine(), cache_size=1000)
     tracemalloc.start()
     for _ in bulk.run(source, tmp_path / f"out{count}.jsonl", translator, batch_size=64):
         pass

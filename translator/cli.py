@@ -15,6 +15,7 @@ from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
+from translator.engine import SOURCE_LANGUAGE
 from translator.errors import ModelInstallError, ModelNotInstalledError, TranslatorError
 
 T = TypeVar("T")
@@ -190,7 +191,7 @@ def translate_cli(
             device=device,
             threads=threads,
             inter_threads=1,  # one article is one batch: all cores on it, one model replica
-            low_memory=True,
+            release_detector=True,
             glossaries=[str(g) for g in glossary or []],
             default_glossary=not no_default_glossary,
             quote_style=quote_style,  # type: ignore[arg-type]
@@ -269,7 +270,7 @@ def bulk_cli(
             quote_style=quote_style,  # type: ignore[arg-type]
             translation_memory=tm,
         )
-        _with_model(offline, lambda: translator.engine_for("da"))
+        _with_model(offline, lambda: translator.engine_for(SOURCE_LANGUAGE))
         summary = bulk.previous_summary(destination, report)
         if summary.resumed and not quiet:
             typer.echo(f"resuming: {summary.resumed} items already done", err=True)

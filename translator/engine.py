@@ -1,22 +1,159 @@
-"""The engine protocol and the registry of engines that load lazily.
+"""The engine protocol, what an engine's search returns, and the lazy engine registry.
 
 An engine is any object with ``translate_batch(sentences) -> translations``. The
 pipeline sends it every sentence of many articles at once, so an engine should batch.
+An engine may also offer ``search`` (see :class:`SearchEngine`): several scored
+hypotheses per sentence, whether decoding finished, and a word alignment. The
+guarantees use these to repair a sentence in its own context instead of translating
+fragments of it; an engine without ``search`` still works, its problems are reported.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
+
+#: The one language the translator writes.
+TARGET_LANGUAGE = "en"
+#: The language translated when none is forced.
+SOURCE_LANGUAGE = "da"
 
 
 @runtime_checkable
 class Engine(Protocol):
-    """Translates sentences; the only interface the pipeline needs."""
+    """Translates sentences; the only interface the pipeline needs.
+
+    An engine may also carry a ``fingerprint`` string naming its model and decoding
+    options (the translation memory's key); without one its type name is used.
+    """
 
     def translate_batch(self, sentences: list[str]) -> list[str]:
         """Return one translation per sentence, in order."""
         ...
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Which source characters each run of target characters was translated from.
+
+    Attributes:
+        links: ``(source_start, source_end, target_start, target_end)`` per target
+            piece: the piece's characters in the output and the source piece it
+            attended to most.
+    """
+
+    links: tuple[tuple[int, int, int, int], ...]
+
+    def target_span(self, start: int, end: int, text: str) -> tuple[int, int] | None:
+        """The whole words of ``text`` aligned to the source characters ``[start, end)``.
+
+        Returns ``None`` when nothing aligns there, or when the aligned words are
+        scattered over more than twice the source span's length (an unreliable link).
+        """
+        hits = [(t0, t1) for s0, s1, t0, t1 in self.links if s0 < end and start < s1 and t1 > t0]
+        if not hits:
+            return None
+        first = min(t0 for t0, _ in hits)
+        last = max(t1 for _, t1 in hits)
+        while first > 0 and text[first - 1].isalnum():
+            first -= 1
+        while last < len(text) and text[last].isalnum():
+            last += 1
+        while first < last and text[first].isspace():
+            first += 1
+        if last - first > 2 * (end - start) + 12:
+            return None
+        return first, last
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One translation of a sentence, as an engine's search found it.
+
+    Attributes:
+        text: The English.
+        score: The decoder's length-normalised log-probability (higher is better);
+            ``None`` when the engine gives none.
+        finished: False when decoding stopped at the length bound, not at the end of
+            the sentence (the translation is cut).
+        alignment: The word alignment, when it was asked for and the engine gives one.
+    """
+
+    text: str
+    score: float | None = None
+    finished: bool = True
+    alignment: Alignment | None = None
+
+
+@runtime_checkable
+class SearchEngine(Engine, Protocol):
+    """An engine that can return several scored, aligned hypotheses per sentence."""
+
+    def search(
+        self, sentences: list[str], candidates: int = 1, alignment: bool = False
+    ) -> list[list[Hypothesis]]:
+        """Return up to ``candidates`` hypotheses per sentence, best first."""
+        ...
+
+
+def search(
+    engine: Engine, sentences: list[str], candidates: int = 1, alignment: bool = False
+) -> list[list[Hypothesis]]:
+    """Ask ``engine`` for hypotheses; an engine without ``search`` gives its one translation."""
+    from translator.errors import EngineError
+
+    try:
+        if isinstance(engine, SearchEngine):
+            found = engine.search(sentences, candidates, alignment)
+            if len(found) == len(sentences) and all(found):
+                return found
+            raise EngineError(problem=f"search returned {len(found)} results for {len(sentences)}")
+        outputs = engine.translate_batch(sentences)
+    except (ValueError, TypeError, RuntimeError, KeyError, IndexError, AttributeError) as error:
+        raise EngineError(problem=f"{type(error).__name__}: {error}") from None
+    return [[Hypothesis(text)] for text in check_outputs(sentences, outputs)]
+
+
+def check_engine(engine: object) -> Engine:
+    """Return ``engine`` if it can translate.
+
+    Raises:
+        EngineError: it has no callable ``translate_batch``.
+    """
+    from translator.errors import EngineError
+
+    if not callable(getattr(engine, "translate_batch", None)):
+        raise EngineError(problem=f"{type(engine).__name__} has no translate_batch(sentences)")
+    return engine  # type: ignore[return-value]
+
+
+def fingerprint(engine: Engine) -> str:
+    """What identifies an engine's output: its ``fingerprint`` attribute, else its type."""
+    return str(getattr(engine, "fingerprint", None) or type(engine).__qualname__)
+
+
+@dataclass(frozen=True)
+class DecodingOptions:
+    """How an Argos (CTranslate2) engine decodes; one object for every path.
+
+    Attributes:
+        beam_size: Beam width (argostranslate uses 4).
+        max_decoding_length: Cap on output tokens a sentence (``None``: 256).
+        compute_type: CTranslate2 compute type (``auto``, ``int8``, ``float32`` …).
+        device: ``cpu`` or ``cuda``.
+        intra_threads: Threads per batch (0: the cores left per batch).
+        inter_threads: Batches decoded at once (0: one per core).
+    """
+
+    beam_size: int = 4
+    max_decoding_length: int | None = None
+    compute_type: str = "auto"
+    device: str = "cpu"
+    intra_threads: int = 0
+    inter_threads: int = 0
 
 
 # name → "module:Class"; imported only when asked for, since engines pull in heavy modules.
@@ -28,3 +165,50 @@ def load_engine(name: str, **options: Any) -> Engine:
     module_name, _, class_name = ENGINES[name].partition(":")
     engine: Engine = getattr(importlib.import_module(module_name), class_name)(**options)
     return engine
+
+
+def engine_for_language(
+    language: str = SOURCE_LANGUAGE, options: DecodingOptions | None = None
+) -> Engine:
+    """Load the installed Argos ``language``→English package as an engine.
+
+    Raises:
+        ModelNotInstalledError: no such package is installed.
+        ModelLoadError: the package is there but cannot be loaded.
+    """
+    from dataclasses import asdict
+
+    from translator.errors import ModelNotInstalledError
+    from translator.models import find_model
+
+    model = find_model(language, TARGET_LANGUAGE)
+    if model is None:
+        raise ModelNotInstalledError(from_code=language, to_code=TARGET_LANGUAGE, reason="")
+    return load_engine("argos", package_dir=model.path, **asdict(options or DecodingOptions()))
+
+
+def engine_from_package(
+    package_dir: str | os.PathLike[str], options: DecodingOptions | None = None
+) -> Engine:
+    """Load the Argos package in ``package_dir`` (an unpacked ``.argosmodel``) as an engine."""
+    from dataclasses import asdict
+
+    return load_engine("argos", package_dir=package_dir, **asdict(options or DecodingOptions()))
+
+
+def check_outputs(sentences: Sequence[str], outputs: object) -> list[str]:
+    """Check what an engine returned for ``sentences``: a list of one string each.
+
+    Raises:
+        EngineError: a wrong count, a value that is not a string, or a line break
+            (which would change the article's structure).
+    """
+    from translator.errors import EngineError
+
+    if not isinstance(outputs, list) or len(outputs) != len(sentences):
+        count = len(outputs) if isinstance(outputs, list) else type(outputs).__name__
+        raise EngineError(problem=f"returned {count} translations for {len(sentences)} sentences")
+    for output in outputs:
+        if not isinstance(output, str):
+            raise EngineError(problem=f"returned a {type(output).__name__}, not a string")
+    return [" ".join(o.splitlines()) if "\n" in o or "\r" in o else o for o in outputs]

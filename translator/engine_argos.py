@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from translator.engine import Alignment, Hypothesis
 from translator.errors import EngineError, ModelLoadError
 
 # A runaway decode (no </s>) is cut at LENGTH_RATIO × the input's tokens + LENGTH_SLACK.
@@ -25,6 +26,7 @@ LENGTH_SLACK = 10
 # argostranslate's defaults, which decide the English a sentence gets.
 ARGOS_LENGTH_PENALTY = 0.2
 ARGOS_MAX_DECODING_LENGTH = 256
+END_TOKEN = "</s>"
 
 
 class ArgosEngine:
@@ -120,30 +122,124 @@ class ArgosEngine:
 
     def translate_batch(self, sentences: list[str]) -> list[str]:
         """Translate ``sentences``; one CTranslate2 call per output-length bound."""
-        encoded: list[list[str]] = self._sp.encode(sentences, out_type=str)
+        return [found[0].text for found in self.search(sentences)]
+
+    def search(
+        self, sentences: list[str], candidates: int = 1, alignment: bool = False
+    ) -> list[list[Hypothesis]]:
+        """Return up to ``candidates`` hypotheses per sentence, best first.
+
+        Sentences are decoded in groups that share an output-length bound; one whose
+        decoding hit its bound before the end of the sentence is decoded again with
+        the full ``max_decoding_length``, and is marked unfinished if it still does.
+        With ``alignment``, each hypothesis carries a word alignment taken from the
+        decoder's attention.
+        """
+        if alignment:
+            protos = self._sp.encode(sentences, return_type="proto")
+            encoded = [[p.piece for p in proto.pieces] for proto in protos]
+            spans = [_char_spans(s, proto) for s, proto in zip(sentences, protos, strict=True)]
+        else:
+            encoded = self._sp.encode(sentences, out_type=str)
+        results: list[list[Hypothesis]] = [[] for _ in sentences]
         groups: dict[int, list[int]] = {}
         for index, tokens in enumerate(encoded):
             groups.setdefault(self._limit(len(tokens)), []).append(index)
-        results = [""] * len(sentences)
+        retry: list[int] = []
         for limit, indexes in sorted(groups.items()):
-            batch = [encoded[i] for i in indexes]
-            options: dict[str, Any] = {}
-            if self.target_prefix:
-                options["target_prefix"] = [[self.target_prefix]] * len(batch)
-            try:
-                outputs = self._translator.translate_batch(
-                    batch,
-                    max_batch_size=self.max_batch_tokens,
-                    batch_type="tokens",
-                    beam_size=self.beam_size,
-                    num_hypotheses=1,
-                    length_penalty=ARGOS_LENGTH_PENALTY,
-                    replace_unknowns=True,
-                    max_decoding_length=limit,
-                    **options,
-                )
-            except (RuntimeError, ValueError) as error:
-                raise EngineError(problem=str(error)) from None
-            for index, output in zip(indexes, outputs, strict=True):
-                results[index] = self._decode(output.hypotheses[0])
+            for index, output in zip(
+                indexes,
+                self._run([encoded[i] for i in indexes], limit, candidates, alignment),
+                strict=True,
+            ):
+                results[index] = self._hypotheses(output, spans[index] if alignment else None)
+                if not results[index][0].finished and limit < self.max_decoding_length:
+                    retry.append(index)
+        if retry:
+            outputs = self._run(
+                [encoded[i] for i in retry], self.max_decoding_length, candidates, alignment
+            )
+            for index, output in zip(retry, outputs, strict=True):
+                results[index] = self._hypotheses(output, spans[index] if alignment else None)
         return results
+
+    def _run(
+        self, batch: list[list[str]], limit: int, candidates: int, alignment: bool
+    ) -> list[Any]:
+        options: dict[str, Any] = {}
+        if self.target_prefix:
+            options["target_prefix"] = [[self.target_prefix]] * len(batch)
+        try:
+            outputs: list[Any] = self._translator.translate_batch(
+                batch,
+                max_batch_size=self.max_batch_tokens,
+                batch_type="tokens",
+                beam_size=max(self.beam_size, candidates),
+                num_hypotheses=candidates,
+                length_penalty=ARGOS_LENGTH_PENALTY,
+                replace_unknowns=True,
+                max_decoding_length=limit,
+                max_input_length=0,  # never cut the input; long sentences are split first
+                return_end_token=True,
+                return_scores=candidates > 1,
+                return_attention=alignment,
+                **options,
+            )
+        except (RuntimeError, ValueError) as error:
+            raise EngineError(problem=str(error)) from None
+        return outputs
+
+    def _hypotheses(
+        self, output: Any, source_spans: list[tuple[int, int]] | None
+    ) -> list[Hypothesis]:
+        found = []
+        for rank, tokens in enumerate(output.hypotheses):
+            finished = bool(tokens) and tokens[-1] == END_TOKEN
+            pieces = tokens[:-1] if finished else tokens
+            text = self._decode(pieces)
+            score = float(output.scores[rank]) if output.scores else None
+            links = None
+            if source_spans is not None and output.attention:
+                links = self._align(pieces, output.attention[rank], source_spans, text)
+            found.append(Hypothesis(text, score, finished, links))
+        return found
+
+    def _align(
+        self,
+        pieces: Sequence[str],
+        attention: Sequence[Sequence[float]],
+        source_spans: list[tuple[int, int]],
+        text: str,
+    ) -> Alignment | None:
+        """Link each target piece to the source piece it attends to most."""
+        offset = 0
+        spans = []
+        for piece in pieces:
+            surface = piece.replace("▁", " ")
+            spans.append((offset, offset + len(surface)))
+            offset += len(surface)
+        joined = "".join(piece.replace("▁", " ") for piece in pieces)
+        shift = len(joined) - len(joined.lstrip(" ")) if joined.startswith(" ") else 0
+        if self.target_prefix or joined[shift:] != text:
+            return None  # byte pieces or unknowns: no reliable character offsets
+        links = []
+        for (t0, t1), row in zip(spans, attention, strict=False):
+            weights = list(row[: len(source_spans)])
+            if not weights:
+                continue
+            best = max(range(len(weights)), key=weights.__getitem__)
+            s0, s1 = source_spans[best]
+            links.append((s0, s1, max(0, t0 - shift), max(0, t1 - shift)))
+        return Alignment(tuple(links))
+
+
+def _char_spans(sentence: str, proto: Any) -> list[tuple[int, int]]:
+    """Character offsets of each piece of ``proto`` (SentencePiece gives byte offsets)."""
+    chars = []
+    for index, char in enumerate(sentence):
+        chars.extend([index] * len(char.encode("utf-8")))
+    chars.append(len(sentence))
+    return [
+        (chars[min(p.begin, len(chars) - 1)], chars[min(p.end, len(chars) - 1)])
+        for p in proto.pieces
+    ]

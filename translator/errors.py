@@ -64,3 +64,7 @@ class EngineError(TranslatorError):
 
 class ArchiveError(TranslatorError):
     """{path}: {problem}"""
+
+
+class UnknownGuaranteeError(TranslatorError):
+    """unknown guarantee '{name}'; known: {known}"""

@@ -1,14 +1,12 @@
-"""The Translator: detect, protect, translate in large batches, verify, repair, render.
+"""The Translator: detect, segment, translate in large batches, guarantee, render.
 
 For each article: parse it into blocks, detect its language once on its prose, then cut
-each block into units (sentences, merged so that no quotation straddles two). Each
-unit goes to the engine with its glossary terms already in their English form. The
-English of every unit is checked: each glossary target the right number of times, no
-Danish spelling left, no placeholder debris, the same quotations with balanced marks.
-A unit that fails is repaired in place when only a term's spelling is off, and else
-translated again in pieces: the text between terms and quotation marks is translated
-on its own and joined around the fixed terms and marks, which cannot then be lost.
-Sentences of all articles in a call share one engine batch per pass.
+each block into segments (sentences, merged so that no protected span of a guarantee
+straddles two). The model translates every segment of all articles in a call in one
+engine batch, from the Danish as written. Each active guarantee (see
+:mod:`translator.guarantees`) normalises and checks the English; :mod:`translator.repair`
+repairs a failing segment in its own context or keeps the fluent translation and
+reports the problem. The pipeline knows no guarantee by name.
 """
 
 from __future__ import annotations
@@ -20,44 +18,67 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from translator import article as article_mod
 from translator import glossary as glossary_mod
+from translator import guarantees as guarantees_mod
 from translator.detect import Detection, detect_language, detector_version, release_tables
-from translator.engine import Engine
+from translator.engine import (
+    SOURCE_LANGUAGE,
+    TARGET_LANGUAGE,
+    DecodingOptions,
+    Engine,
+    Hypothesis,
+    engine_for_language,
+    fingerprint,
+    search,
+)
 from translator.errors import (
     LanguageDetectionError,
-    ModelNotInstalledError,
     TranslatorError,
     UnsupportedLanguageError,
 )
-from translator.glossary import DEBRIS, Glossary, GlossaryHit, Match
+from translator.glossary import Glossary, GlossaryHit
+from translator.guarantees import Guarantee, Segment, Span
 from translator.memory import TranslationMemory
-from translator.quotes import DOUBLE_MARKS, Quote, QuoteStyle, find_quotes, marks, restyle
+from translator.quotes import QuoteRecord, QuoteStyle
+from translator.repair import Guard, Outcome, resolve
 from translator.segment import sentence_spans
 
-TARGET = "en"
+__all__ = ["DEFAULT_GUARANTEES", "QuoteRecord", "Repair", "Translation", "Translator"]
+
+#: The guarantees a Translator keeps unless told otherwise, in the order they run.
+DEFAULT_GUARANTEES = ("glossary", "quotes", "numbers", "fluency")
 _LETTER = re.compile(r"[^\W\d_]")
-# Punctuation and spaces at the edges of a piece stay in place; engines drop them.
-_EDGES = re.compile(r"^([\s,;:.!?)\]]*)(.*?)([\s,;:.!?(\[]*)$", re.S)
 
 
 @dataclass(frozen=True)
-class QuoteRecord:
-    """A quotation of the source and its English.
+class Repair:
+    """A segment whose English is not the model's first translation, or has a problem left.
 
     Attributes:
-        kind: ``dash`` (a dash-quote paragraph) or ``inline`` („…“, "…", »…« …).
-        source: The quoted Danish words.
-        translation: The quoted English words.
-        block: Index of the line (block) the quotation is in.
+        line: The line of the article (from 1).
+        technique: ``hypothesis``, ``alignment``, ``split``, or ``""`` (none worked).
+        fixed: The problems the technique repaired.
+        left: The problems still there (the model's fluent translation was kept).
     """
 
-    kind: Literal["dash", "inline"]
-    source: str
-    translation: str
-    block: int
+    line: int
+    technique: str
+    fixed: list[str]
+    left: list[str]
+
+    def warning(self) -> str:
+        """The repair as one warning line."""
+        if self.technique and not self.left:
+            return f"line {self.line}: repaired by {self.technique} ({'; '.join(self.fixed)})"
+        return (
+            f"line {self.line}: {'; '.join(self.left)}; kept the model's translation"
+            if not self.technique
+            else f"line {self.line}: repaired by {self.technique} ({'; '.join(self.fixed)}); "
+            f"still: {'; '.join(self.left)}"
+        )
 
 
 @dataclass
@@ -68,11 +89,12 @@ class Translation:
         text: The English article (or the input itself when it was passed through).
         source_language: The language detected (or forced).
         confidence: The detection's probability.
-        warnings: Notices and every repair made, one line each.
+        warnings: Notices, every repair and every problem left, one line each.
         glossary_hits: Each glossary term found, with its count and forms.
         quotes: Each quotation, with its English.
         translated: False when the text was passed through (already English).
-        sentences: How many sentences (units) were translated.
+        sentences: How many segments were translated.
+        repairs: Each segment repaired or reported, with the technique used.
     """
 
     text: str
@@ -83,23 +105,11 @@ class Translation:
     quotes: list[QuoteRecord] = field(default_factory=list)
     translated: bool = True
     sentences: int = 0
+    repairs: list[Repair] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain JSON-ready data."""
         return asdict(self)
-
-
-@dataclass
-class _Unit:
-    """A sentence (or sentences joined by a quotation) and its translation state."""
-
-    text: str
-    matches: list[Match]
-    quotes: tuple[Quote, ...]
-    quoted: bool = False  # the unit lies in a dash-quote paragraph
-    output: str = ""
-    pieces: list[tuple[str, bool]] = field(default_factory=list)  # (text, translate it?)
-    note: str = ""  # the repair made, for the warnings
 
 
 @dataclass
@@ -110,8 +120,8 @@ class _Job:
     parsed: article_mod.Article
     detection: Detection
     language: str
-    units: list[list[_Unit]] = field(default_factory=list)  # per block
-    gaps: list[list[str]] = field(default_factory=list)  # whitespace around units, per block
+    segments: list[list[Segment]] = field(default_factory=list)  # per block
+    gaps: list[list[str]] = field(default_factory=list)  # text around segments, per block
     warnings: list[str] = field(default_factory=list)
 
 
@@ -133,11 +143,14 @@ class Translator:
             “…” with ‘…’ inside.
         source_language: Force this source language instead of detecting it (the
             installed ``<language>→en`` package is used).
-        memory_size: How many translated sentences to remember (each is translated
-            once while remembered).
+        decoding: All decoding options in one object (overrides the six above).
+        guarantees: The guarantees to keep (names in
+            :data:`translator.guarantees.GUARANTEES`), in order.
+        cache_size: How many translated sentences to keep in RAM (each is translated
+            once while cached).
         translation_memory: An SQLite file of sentences translated before (created if
             missing), keyed by the model's checksum and the decoding options.
-        low_memory: Free the language-detection tables before loading the model, for a
+        release_detector: Free the language-detection tables before loading the model, for a
             one-shot run (the CLI's ``translate``); they are rebuilt (0.3 s) when needed.
 
     Example:
@@ -155,35 +168,37 @@ class Translator:
         device: str = "cpu",
         threads: int = 0,
         inter_threads: int = 0,
-        glossaries: Sequence[str] = (),
+        decoding: DecodingOptions | None = None,
+        glossaries: Sequence[str | os.PathLike[str]] = (),
         default_glossary: bool = True,
         quote_style: QuoteStyle = "source",
+        guarantees: Sequence[str] = DEFAULT_GUARANTEES,
         source_language: str | None = None,
-        memory_size: int = 100_000,
+        cache_size: int = 100_000,
         translation_memory: str | os.PathLike[str] | None = None,
-        low_memory: bool = False,
+        release_detector: bool = False,
     ) -> None:
+        from translator.engine import check_engine
+
         self._engines: dict[str, Engine] = {}
         self._engine_lock = threading.Lock()
         if engine is not None:
-            self._engines[source_language or "da"] = engine
-        self._engine_options: dict[str, Any] = {
-            "beam_size": beam_size,
-            "max_decoding_length": max_decoding_length,
-            "compute_type": compute_type,
-            "device": device,
-            "intra_threads": threads,
-            "inter_threads": inter_threads,
-        }
+            self._engines[source_language or SOURCE_LANGUAGE] = check_engine(engine)
+        self.decoding = decoding or DecodingOptions(
+            beam_size, max_decoding_length, compute_type, device, threads, inter_threads
+        )
         self.glossary: Glossary = glossary_mod.build(glossaries, default_glossary)
         self.quote_style: QuoteStyle = quote_style
+        settings = guarantees_mod.Settings(self.glossary, quote_style)
+        self.guarantees: list[Guarantee] = guarantees_mod.build(guarantees, settings)
+        self._guard = Guard(self.guarantees)
         self.source_language = source_language
-        self.low_memory = low_memory
+        self.release_detector = release_detector
         # Sentences translated so far, least recently used first; bounded so that memory
         # stays flat over archives of any size.
-        self._memory: OrderedDict[tuple[str, str], str] = OrderedDict()
-        self.memory_size = memory_size
-        self._memory_lock = threading.Lock()
+        self._cache: OrderedDict[tuple[str, str], Hypothesis] = OrderedDict()
+        self.cache_size = cache_size
+        self._cache_lock = threading.Lock()
         self.translation_memory = (
             TranslationMemory(translation_memory) if translation_memory is not None else None
         )
@@ -198,44 +213,41 @@ class Translator:
         """
         with self._engine_lock:  # threads of a bulk run must not load a model twice
             if language not in self._engines:
-                from translator.engine import load_engine
-                from translator.models import find_model
-
-                model = find_model(language, TARGET)
-                if model is None:
-                    raise ModelNotInstalledError(from_code=language, to_code=TARGET, reason="")
-                self._engines[language] = load_engine(
-                    "argos", package_dir=model.path, **self._engine_options
-                )
+                self._engines[language] = engine_for_language(language, self.decoding)
             return self._engines[language]
 
-    def _translate_sentences(self, language: str, sentences: Iterable[str]) -> dict[str, str]:
-        """Translate ``sentences``, each once, those not in memory in one engine call."""
+    def _translate_sentences(
+        self, language: str, sentences: Iterable[str]
+    ) -> dict[str, Hypothesis]:
+        """Translate ``sentences``, each once, those not cached or remembered in one engine call."""
         wanted = list(dict.fromkeys(sentences))
-        found = {}
-        with self._memory_lock:  # bulk runs call this from several threads
+        found: dict[str, Hypothesis] = {}
+        with self._cache_lock:  # bulk runs call this from several threads
             for sentence in wanted:
                 key = (language, sentence)
-                if key in self._memory:
-                    self._memory.move_to_end(key)
-                    found[sentence] = self._memory[key]
+                if key in self._cache:
+                    self._cache.move_to_end(key)
+                    found[sentence] = self._cache[key]
         todo = [sentence for sentence in wanted if sentence not in found]
         if not todo:
             return found
         engine = self.engine_for(language)
-        stored: dict[str, str] = {}
+        stored: dict[str, Hypothesis] = {}
+        engine_key = f"{language}:{fingerprint(engine)}"
         if self.translation_memory is not None:
-            engine_key = f"{language}:{fingerprint(engine)}"
-            stored = self.translation_memory.lookup(engine_key, todo)
+            known = self.translation_memory.lookup(engine_key, todo)
+            stored = {sentence: Hypothesis(text) for sentence, text in known.items()}
             todo = [sentence for sentence in todo if sentence not in stored]
-        outputs = engine.translate_batch(todo) if todo else []
+        outputs = [found[0] for found in search(engine, todo)] if todo else []
         if self.translation_memory is not None and todo:
-            self.translation_memory.store(engine_key, zip(todo, outputs, strict=True))
-        with self._memory_lock:
+            self.translation_memory.store(
+                engine_key, ((s, h.text) for s, h in zip(todo, outputs, strict=True) if h.finished)
+            )
+        with self._cache_lock:
             for sentence, output in [*stored.items(), *zip(todo, outputs, strict=True)]:
-                found[sentence] = self._memory[(language, sentence)] = output
-            while len(self._memory) > self.memory_size:
-                self._memory.popitem(last=False)
+                found[sentence] = self._cache[(language, sentence)] = output
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
         return found
 
     # -- public API ----------------------------------------------------------------------
@@ -291,7 +303,7 @@ class Translator:
                 results[index] = outcome
             else:
                 jobs.append(outcome)
-        if self.low_memory:
+        if self.release_detector:
             release_tables()  # before the model loads: lowers the run's peak memory
         for language in sorted({job.language for job in jobs}):
             group = [job for job in jobs if job.language == language]
@@ -314,14 +326,16 @@ class Translator:
         detection = self._detect(prose, name)
         if self.source_language is not None:
             return _Job(index, parsed, detection, self.source_language)
-        if detection.language == TARGET:
+        if detection.language == TARGET_LANGUAGE:
             notice = f"{name}: the text is already English; passed through unchanged"
-            return Translation(text, TARGET, detection.probability, [notice], translated=False)
-        if detection.language != "da":
+            return Translation(
+                text, TARGET_LANGUAGE, detection.probability, [notice], translated=False
+            )
+        if detection.language != SOURCE_LANGUAGE:
             raise UnsupportedLanguageError(
                 source=name, language=detection.language, probability=detection.probability
             )
-        return _Job(index, parsed, detection, "da")
+        return _Job(index, parsed, detection, SOURCE_LANGUAGE)
 
     def _detect(self, prose: str, name: str) -> Detection:
         """Detect the language of ``prose``, or recall it from the translation memory."""
@@ -342,235 +356,95 @@ class Translator:
         return detection
 
     def _plan(self, job: _Job) -> None:
-        """Cut each block into units and rewrite their glossary terms into English."""
+        """Cut each block into segments and find every guarantee's spans in them."""
         for number, block in enumerate(job.parsed.blocks):
-            units: list[_Unit] = []
+            segments: list[Segment] = []
             gaps: list[str] = []
             if block.text:
                 quoted = block.kind == "dash_quote"
-                scan = find_quotes(block.text, quoted)
-                if scan.stray:
-                    job.warnings.append(
-                        f"line {number + 1}: unbalanced quotation mark at column "
-                        f"{scan.stray[0] + 1}; translated as plain text"
-                    )
-                spans = _merge_spans(sentence_spans(block.text), scan.quotes)
+                found = {g.name: g.find(block.text, quoted) for g in self.guarantees}
+                job.warnings.extend(
+                    f"line {number + 1}: {notice}" for f in found.values() for notice in f.notices
+                )
+                protected = [span for f in found.values() for span in f.spans]
                 position = 0
-                for start, end in spans:
+                for start, end in _merge_spans(sentence_spans(block.text), protected):
                     gaps.append(block.text[position:start])
                     position = end
-                    text = block.text[start:end]
-                    inside = tuple(
-                        Quote(q.start - start, q.end - start, q.opening, q.closing, q.depth)
-                        for q in scan.quotes
-                        if start <= q.start and q.end <= end
-                    )
-                    units.append(_Unit(text, self.glossary.find(text), inside, quoted))
+                    spans = {
+                        name: [
+                            s.shifted(start) for s in f.spans if start <= s.start and s.end <= end
+                        ]
+                        for name, f in found.items()
+                    }
+                    segments.append(Segment(block.text[start:end], quoted, number + 1, spans))
                 gaps.append(block.text[position:])
-            job.units.append(units)
+            job.segments.append(segments)
             job.gaps.append(gaps)
 
     def _run(self, language: str, jobs: list[_Job]) -> list[Translation]:
         for job in jobs:
             self._plan(job)
-        units = [unit for job in jobs for block in job.units for unit in block]
-        english = self._translate_sentences(language, (_rewrite(u) for u in units))
-        failed = []
-        for unit in units:
-            output = english[_rewrite(unit)]
-            problems = self._problems(unit, output)
-            if problems and not _only_term_problems(problems):
-                failed.append((unit, problems))
-                continue
-            if problems:
-                output = self._respell(output)
-                if self._problems(unit, output):
-                    failed.append((unit, problems))
-                    continue
-                unit.note = f"repaired term spelling ({'; '.join(problems)})"
-            unit.output = self._styled(unit, output)
-        # Last resort: translate the text around terms and quotation marks on its own.
-        for unit, _ in failed:
-            unit.pieces = self._pieces(unit)
-        english = self._translate_sentences(
-            language,
-            (
-                s
-                for unit, _ in failed
-                for text, todo in unit.pieces
-                if todo
-                for s in _sentences(text)
-            ),
+        segments = [s for job in jobs for block in job.segments for s in block]
+
+        def translate(sentences: list[str]) -> list[Hypothesis]:
+            found = self._translate_sentences(language, sentences)
+            return [found[s] for s in sentences]
+
+        first = translate([s.text for s in segments])
+        outcomes = iter(
+            resolve(self._guard, self.engine_for(language), segments, first, translate)
+            if segments
+            else []
         )
-        for unit, problems in failed:
-            unit.output = _join_pieces(unit, english)
-            left = self._problems(unit, unit.output)
-            unit.note = f"translated around terms and quotation marks ({'; '.join(problems)})"
-            if left:
-                unit.note += f"; still: {'; '.join(left)}"
-        return [self._finish(job) for job in jobs]
+        return [self._finish(job, [next(outcomes) for _ in _flat(job)]) for job in jobs]
 
-    def _problems(self, unit: _Unit, output: str) -> list[str]:
-        """What is wrong with ``output`` as the English of ``unit``: empty when nothing."""
-        problems = []
-        if DEBRIS.search(output) and not DEBRIS.search(unit.text):
-            problems.append("placeholder debris")
-        for target in dict.fromkeys(match.entry.target for match in unit.matches):
-            wanted = sum(glossary_mod.count_term(m.entry.target, target) for m in unit.matches)
-            found = glossary_mod.count_term(output, target)
-            if found != wanted:
-                problems.append(f"term '{target}' {found}× instead of {wanted}×")
-        problems.extend(f"source spelling '{m.form}' left" for m in self._leftovers(output))
-        scan = find_quotes(output, unit.quoted)
-        if [q.depth for q in scan.quotes] != [q.depth for q in unit.quotes] or (
-            scan.stray and not find_quotes(unit.text, unit.quoted).stray
-        ):
-            problems.append(f"{len(scan.quotes)} quotation(s) instead of {len(unit.quotes)}")
-        return problems
-
-    def _leftovers(self, output: str) -> list[Match]:
-        """Glossary terms in ``output`` in a Danish spelling, not inside their target."""
-        left = []
-        for match in self.glossary.find(output):
-            target = match.entry.target
-            inside = any(
-                t.start() <= match.start < t.end() for t in re.finditer(re.escape(target), output)
-            )
-            if not inside:
-                left.append(match)
-        return left
-
-    def _respell(self, output: str) -> str:
-        """Replace Danish spellings of glossary terms left in ``output`` by their targets."""
-        parts = []
-        position = 0
-        for match in self._leftovers(output):
-            parts.append(output[position : match.start] + match.target)
-            position = match.end
-        return "".join(parts) + output[position:]
-
-    def _styled(self, unit: _Unit, output: str) -> str:
-        """Give the quotations of ``output`` the marks the quote style asks for."""
-        found = find_quotes(output, unit.quoted).quotes
-        wanted = [marks(q, self.quote_style, unit.quoted) for q in unit.quotes]
-        return restyle(output, found, wanted)
-
-    def _pieces(self, unit: _Unit) -> list[tuple[str, bool]]:
-        """Cut ``unit`` into text to translate and fixed terms and marks."""
-        events: list[tuple[int, int, str]] = []
-        for match in unit.matches:
-            fixed = match.target + (" " if match.compound else "")
-            events.append((match.start, match.end + (1 if match.compound else 0), fixed))
-        for quote in unit.quotes:
-            opening, closing = marks(quote, self.quote_style, unit.quoted)
-            events.append((quote.start, quote.start + 1, opening))
-            events.append((quote.end - 1, quote.end, closing))
-        for stray in find_quotes(unit.text, unit.quoted).stray:
-            events.append((stray, stray + 1, unit.text[stray]))
-        pieces: list[tuple[str, bool]] = []
-        position = 0
-        for start, end, fixed in sorted(events):
-            if start < position:
-                continue  # a term that spans a quotation mark keeps the term
-            pieces.extend(_text_pieces(unit.text[position:start]))
-            pieces.append((fixed, False))
-            position = end
-        pieces.extend(_text_pieces(unit.text[position:]))
-        return pieces
-
-    def _finish(self, job: _Job) -> Translation:
+    def _finish(self, job: _Job, outcomes: list[Outcome]) -> Translation:
         texts = []
-        records: list[QuoteRecord] = []
-        warnings = list(job.warnings)
-        matches: list[Match] = []
-        for number, (block, units, gaps) in enumerate(
-            zip(job.parsed.blocks, job.units, job.gaps, strict=True)
-        ):
+        repairs = []
+        pairs = []
+        done = iter(outcomes)
+        for block_segments, gaps in zip(job.segments, job.gaps, strict=True):
             english = gaps[0] if gaps else ""
-            for unit, gap in zip(units, gaps[1:], strict=True):
-                english += unit.output + gap
-                matches.extend(unit.matches)
-                if unit.note:
-                    warnings.append(f"line {number + 1}: {unit.note}")
-                source_quotes = [q for q in unit.quotes if q.depth == 0]
-                found = [q for q in find_quotes(unit.output, unit.quoted).quotes if q.depth == 0]
-                for src, out in zip(source_quotes, found, strict=False):
-                    records.append(
-                        QuoteRecord("inline", src.inner(unit.text), out.inner(unit.output), number)
+            for segment, gap in zip(block_segments, gaps[1:], strict=True):
+                outcome = next(done)
+                english += outcome.text + gap
+                pairs.append((segment, outcome.text))
+                if outcome.technique or outcome.problems:
+                    repairs.append(
+                        Repair(
+                            segment.line,
+                            outcome.technique,
+                            [str(p) for p in outcome.fixed],
+                            [str(p) for p in outcome.problems],
+                        )
                     )
             texts.append(english)
-            if block.kind == "dash_quote":
-                records.append(QuoteRecord("dash", block.text, english, number))
-        return Translation(
+        translation = Translation(
             article_mod.render(job.parsed, texts),
             job.language,
             job.detection.probability,
-            warnings,
-            glossary_mod.hits_summary(matches),
-            sorted(records, key=lambda r: r.block),
-            sentences=sum(len(units) for units in job.units),
+            [*job.warnings, *(r.warning() for r in repairs)],
+            sentences=len(outcomes),
+            repairs=repairs,
         )
+        for guarantee in self.guarantees:
+            report = getattr(guarantee, "report_field", None)
+            if report:
+                setattr(translation, report, guarantee.summary(pairs))
+        return translation
 
 
-def _join_pieces(unit: _Unit, english: dict[str, str]) -> str:
-    """Join the fixed pieces of ``unit`` and the ``english`` of the others."""
-    out = []
-    for text, todo in unit.pieces:
-        if not todo:
-            out.append(text)
-            continue
-        position = 0
-        for start, end in sentence_spans(text):
-            piece = DEBRIS.sub("", english[text[start:end]])
-            piece = "".join(c for c in piece if c not in DOUBLE_MARKS).strip()
-            out.append(text[position:start] + piece)
-            position = end
-        out.append(text[position:])
-    return "".join(out)
+def _flat(job: _Job) -> list[Segment]:
+    return [segment for block in job.segments for segment in block]
 
 
-def fingerprint(engine: Engine) -> str:
-    """What identifies an engine's output: its ``fingerprint`` attribute, else its type."""
-    return str(getattr(engine, "fingerprint", None) or type(engine).__qualname__)
-
-
-def _rewrite(unit: _Unit) -> str:
-    """The unit with each glossary term already in its English form."""
-    parts = []
-    position = 0
-    for match in unit.matches:
-        parts.append(unit.text[position : match.start] + match.target)
-        position = match.end
-    return "".join(parts) + unit.text[position:]
-
-
-def _only_term_problems(problems: list[str]) -> bool:
-    return all(p.startswith(("term ", "source spelling")) for p in problems)
-
-
-def _merge_spans(spans: list[tuple[int, int]], quotes: tuple[Quote, ...]) -> list[tuple[int, int]]:
-    """Join sentences so that no quotation runs across two of them."""
+def _merge_spans(spans: list[tuple[int, int]], protected: Sequence[Span]) -> list[tuple[int, int]]:
+    """Join sentences so that no protected span runs across two of them."""
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and any(q.start < merged[-1][1] < q.end for q in quotes):
+        if merged and any(p.start < merged[-1][1] < p.end for p in protected):
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
     return merged
-
-
-def _text_pieces(text: str) -> list[tuple[str, bool]]:
-    """Split ``text`` into its edges (kept) and its middle (translated if it has letters)."""
-    match = _EDGES.match(text)
-    assert match is not None
-    lead, middle, trail = match.groups()
-    pieces = [(lead, False)] if lead else []
-    if middle:
-        pieces.append((middle, bool(_LETTER.search(middle))))
-    if trail:
-        pieces.append((trail, False))
-    return pieces
-
-
-def _sentences(text: str) -> list[str]:
-    return [text[a:b] for a, b in sentence_spans(text)]

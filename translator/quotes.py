@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 # opening mark → the closing marks it pairs with
-PAIRS: dict[str, str] = {"„": "“”", "“": "”“", "»": "«", "«": "»", '"': '"', "'": "'", "‘": "’"}
+PAIRS: dict[str, str] = {"„": "“”", "“": "”“", "»": "«", "«": "»", '"': '"”', "'": "'", "‘": "’"}
 CLOSERS = frozenset("“”«»\"'’")
 DOUBLE_MARKS = frozenset('„“”»«"')
 QuoteStyle = Literal["source", "english"]
@@ -33,6 +33,23 @@ class Quote:
     def inner(self, text: str) -> str:
         """The quoted words, without the marks."""
         return text[self.start + 1 : self.end - 1]
+
+
+@dataclass(frozen=True)
+class QuoteRecord:
+    """A quotation of the source and its English.
+
+    Attributes:
+        kind: ``dash`` (a dash-quote paragraph) or ``inline`` („…“, "…", »…« …).
+        source: The quoted Danish words.
+        translation: The quoted English words.
+        block: Index of the line (block) the quotation is in.
+    """
+
+    kind: Literal["dash", "inline"]
+    source: str
+    translation: str
+    block: int
 
 
 @dataclass(frozen=True)

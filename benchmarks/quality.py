@@ -1,0 +1,198 @@
+"""Translation quality of translator against the bare model it wraps, on a real model.
+
+    python benchmarks/quality.py --model ../shared/models/translate-da_en-europarl-0_1.argosmodel
+    python benchmarks/quality.py --model FILE.argosmodel --limit 200 --check
+
+Paths, on the same sentences (one sentence per text, source language forced to da):
+  a  the bare engine: one translate_batch, no glossary, quotes or numbers;
+  b  Translator with the default glossary and every guarantee;
+  c  Translator with each guarantee alone (glossary, quotes, numbers).
+Per path: chrF and BLEU (sacrebleu), the share of sentences repaired and by which
+technique, compliance per guarantee (present / reported / silently missing), degenerate
+outputs (a word or n-gram 3 times in a row where the source has none), silent
+truncations and sentences/s. ``--check`` exits 1 when a target of issue 9 is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import sacrebleu
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from translator import Translator  # noqa: E402
+from translator.engine_argos import ArgosEngine  # noqa: E402
+from translator.guarantees import Segment  # noqa: E402
+from translator.guarantees.fluency import repeated  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "corpora" / "flores200_devtest"
+ALONE = ("glossary", "quotes", "numbers")
+GUARDED = ("glossary", "quotes", "numbers")
+
+
+def unpack(model: Path, folder: Path) -> Path:
+    """Unpack an .argosmodel (a zip with one top folder); return the package folder."""
+    with zipfile.ZipFile(model) as archive:
+        archive.extractall(folder)
+    return next(p.parent for p in folder.glob("*/metadata.json"))
+
+
+def compliance(translator: Translator, sources: list[str], outputs: list[str], reported: set[int]):
+    """Per guarantee: (sentences with spans, present, reported, silently missing)."""
+    table = {}
+    for guarantee in translator.guarantees:
+        if guarantee.name not in GUARDED:
+            continue
+        counts = Counter()
+        for index, (source, output) in enumerate(zip(sources, outputs, strict=True)):
+            found = guarantee.find(source, False)
+            if not found.spans:
+                continue
+            segment = Segment(source, spans={guarantee.name: found.spans})
+            counts["with"] += 1
+            if not guarantee.check(segment, guarantee.normalize(segment, output)):
+                counts["present"] += 1
+            elif index in reported:
+                counts["reported"] += 1
+            else:
+                counts["silent"] += 1
+        table[guarantee.name] = counts
+    return table
+
+
+def run_translator(engine, sources, **options):
+    translator = Translator(engine, source_language="da", **options)
+    started = time.perf_counter()
+    results = translator.translate_many(sources)
+    seconds = time.perf_counter() - started
+    outputs = [r.text for r in results]
+    techniques = Counter()
+    reported = set()
+    repaired = set()
+    for index, result in enumerate(results):
+        for repair in result.repairs:
+            if repair.technique:
+                techniques[repair.technique] += 1
+                repaired.add(index)
+            if repair.left:
+                reported.add(index)
+    return translator, outputs, seconds, techniques, repaired, reported
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, required=True, help="an .argosmodel file")
+    parser.add_argument("--data", type=Path, default=DATA, help="PREFIX of PREFIX.da/PREFIX.en")
+    parser.add_argument("--limit", type=int, default=0, help="first N sentences only")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--no-alone", action="store_true", help="skip the c paths")
+    args = parser.parse_args()
+
+    sources = Path(f"{args.data}.da").read_text("utf-8").splitlines()
+    references = Path(f"{args.data}.en").read_text("utf-8").splitlines()
+    if args.limit:
+        sources, references = sources[: args.limit], references[: args.limit]
+    sources = [s.strip() for s in sources]
+
+    with tempfile.TemporaryDirectory() as folder:
+        engine = ArgosEngine(unpack(args.model, Path(folder)))
+        engine.translate_batch(sources[:8])  # warm up
+        started = time.perf_counter()
+        bare_hyps = engine.search(sources)
+        bare_seconds = time.perf_counter() - started
+        bare = [h[0].text for h in bare_hyps]
+        bare_cut = {i for i, h in enumerate(bare_hyps) if not h[0].finished}
+
+        rows = []
+        translator, outputs, seconds, techniques, repaired, reported = run_translator(
+            engine, sources
+        )
+        rows.append(("b", outputs, seconds, techniques, repaired, reported))
+        if not args.no_alone:
+            for name in ALONE:
+                result = run_translator(engine, sources, guarantees=[name, "fluency"])
+                rows.append((f"c:{name}", *result[1:]))
+
+    def scores(outputs):
+        return (
+            sacrebleu.corpus_chrf(outputs, [references]).score,
+            sacrebleu.corpus_bleu(outputs, [references]).score,
+        )
+
+    def degenerate(outputs):
+        return {
+            i
+            for i, (s, o) in enumerate(zip(sources, outputs, strict=True))
+            if repeated(o) and not repeated(s)
+        }
+
+    n = len(sources)
+    chrf_a, bleu_a = scores(bare)
+    degenerate_a = degenerate(bare)
+    print(f"{n} sentences from {args.data.name}, model {args.model.name}, beam 4")
+    print(f"{'path':<12}{'chrF':>7}{'BLEU':>7}{'repaired':>10}{'degen.':>8}{'sent/s':>8}  techniques")
+    print(
+        f"{'a bare':<12}{chrf_a:7.2f}{bleu_a:7.2f}{'-':>10}{len(degenerate_a):8d}"
+        f"{n / bare_seconds:8.1f}"
+    )
+    failed = []
+    for name, outputs, seconds, techniques, repaired, reported in rows:
+        chrf, bleu = scores(outputs)
+        share = 100 * len(repaired) / n
+        by = ", ".join(f"{k} {v}" for k, v in sorted(techniques.items())) or "none"
+        print(
+            f"{name:<12}{chrf:7.2f}{bleu:7.2f}{share:9.1f}%{len(degenerate(outputs)):8d}"
+            f"{n / seconds:8.1f}  {by}"
+        )
+        if name == "b":
+            b_outputs, b_chrf, b_bleu, b_share, b_speed = outputs, chrf, bleu, share, n / seconds
+            b_repaired, b_reported = repaired, reported
+
+    print("\ncompliance (sentences with the guarantee's spans: present / reported / silent)")
+    table_a = compliance(translator, sources, bare, set())
+    table_b = compliance(translator, sources, b_outputs, b_reported)
+    silent = 0
+    for name in table_b:
+        a, b = table_a[name], table_b[name]
+        print(
+            f"  {name:<9} a: {a['present']}/{a['with']} present   "
+            f"b: {b['present']}/{b['with']} present, {b['reported']} reported, "
+            f"{b['silent']} silent"
+        )
+        silent += b["silent"]
+    degenerate_by_repair = degenerate(b_outputs) & b_repaired
+    silent_cuts = {i for i in bare_cut if i not in b_reported and i not in b_repaired}
+    print(
+        f"\ndegenerate outputs: a {len(degenerate_a)}, b {len(degenerate(b_outputs))} "
+        f"({len(degenerate_by_repair)} caused by a repair)"
+    )
+    print(f"cut at the length bound: a {len(bare_cut)}, b silently {len(silent_cuts)}")
+    print(f"speed: b {b_speed / (n / bare_seconds):.0%} of the bare batch's sentences/s")
+
+    targets = [
+        ("chrF b >= chrF a", b_chrf >= chrf_a),
+        ("BLEU b >= BLEU a - 0.2", b_bleu >= bleu_a - 0.2),
+        ("every guarantee present or reported", silent == 0),
+        ("repaired <= 3 %", b_share <= 3.0),
+        ("0 degenerate outputs caused by a repair", not degenerate_by_repair),
+        ("0 silent truncations", not silent_cuts),
+        ("b >= 80 % of the bare batch's sentences/s", b_speed >= 0.8 * n / bare_seconds),
+    ]
+    print()
+    for label, ok in targets:
+        print(f"  {'ok  ' if ok else 'MISS'} {label}")
+        if not ok:
+            failed.append(label)
+    return 1 if args.check and failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

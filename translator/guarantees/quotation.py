@@ -1,0 +1,95 @@
+"""The quotation guarantee: quotations stay quotations, with the marks the style asks for.
+
+Models write '…' for „…“ and "…", or move and drop marks. An output with the source's
+quotations in any marks is restyled (no repair); one that lost a quotation gets
+another hypothesis, else its marks are placed around the words aligned to the quoted
+Danish. Dash-quote paragraphs (``- Dem, der …``) are quotations as a whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from translator.engine import Alignment
+from translator.guarantees import BaseGuarantee, Edit, Found, Problem, Segment, Span
+from translator.quotes import Quote, QuoteRecord, QuoteStyle, find_quotes, marks, restyle
+
+
+class QuoteGuarantee(BaseGuarantee):
+    """The English has the source's quotations, nested the same way."""
+
+    name = "quotes"
+    report_field = "quotes"
+
+    def find(self, text: str, quoted: bool) -> Found:
+        scan = find_quotes(text, True)  # '…' counts at the top level, as in the English
+        notices = (
+            [f"unbalanced quotation mark at column {scan.stray[0] + 1}; translated as plain text"]
+            if scan.stray
+            else []
+        )
+        return Found([Span(q.start, q.end, q) for q in scan.quotes], notices)
+
+    def _quotes(self, segment: Segment) -> list[Quote]:
+        return [span.value for span in self.spans(segment)]
+
+    def _wanted(self, segment: Segment) -> list[tuple[str, str]]:
+        style: QuoteStyle = "english" if self.settings.quote_style == "english" else "source"
+        return [marks(q, style, segment.quoted) for q in self._quotes(segment)]
+
+    def normalize(self, segment: Segment, output: str) -> str:
+        # The model's marks are judged permissively: '…' counts at the top level too.
+        found = find_quotes(output, True).quotes
+        if [q.depth for q in found] != [q.depth for q in self._quotes(segment)]:
+            return output
+        return restyle(output, found, self._wanted(segment))
+
+    def check(self, segment: Segment, output: str) -> list[Problem]:
+        quotes = self._quotes(segment)
+        if not quotes:
+            return []  # a quotation the model added takes nothing from the source
+        scan = find_quotes(output, True)
+        if [q.depth for q in scan.quotes] == [q.depth for q in quotes] and not scan.stray:
+            return []
+        detail = f"{len(scan.quotes)} quotation(s) instead of {len(quotes)}"
+        return [Problem(self.name, "quotation", detail)]
+
+    def place(self, segment: Segment, output: str, alignment: Alignment) -> list[Edit]:
+        quotes = self._quotes(segment)
+        if not quotes:
+            return []
+        scan = find_quotes(output, True)
+        edits = [Edit(q.start, q.start + 1, "") for q in scan.quotes]
+        edits += [Edit(q.end - 1, q.end, "") for q in scan.quotes]
+        edits += [Edit(i, i + 1, "") for i in scan.stray]
+        for quote, (opening, closing) in zip(quotes, self._wanted(segment), strict=True):
+            span = alignment.target_span(quote.start + 1, quote.end - 1, output)
+            if span is None:
+                return []
+            edits += [Edit(span[0], span[0], opening), Edit(span[1], span[1], closing)]
+        return edits
+
+    def summary(self, pairs: Sequence[tuple[Segment, str]]) -> list[QuoteRecord]:
+        records: list[QuoteRecord] = []
+        dash: dict[int, list[tuple[str, str]]] = {}
+        for segment, output in pairs:
+            inner = [q for q in self._quotes(segment) if q.depth == 0]
+            found = [q for q in find_quotes(output, True).quotes if q.depth == 0]
+            for source, english in zip(inner, found, strict=False):
+                records.append(
+                    QuoteRecord(
+                        "inline",
+                        source.inner(segment.text),
+                        english.inner(output),
+                        segment.line - 1,
+                    )
+                )
+            if segment.quoted:
+                dash.setdefault(segment.line, []).append((segment.text, output))
+        for line, parts in dash.items():
+            records.append(
+                QuoteRecord(
+                    "dash", " ".join(p[0] for p in parts), " ".join(p[1] for p in parts), line - 1
+                )
+            )
+        return sorted(records, key=lambda r: r.block)

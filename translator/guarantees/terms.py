@@ -1,0 +1,123 @@
+"""The glossary guarantee: every term comes out as the glossary says (Nato → NATO).
+
+The model translates the Danish as written; terms are never pasted into the source,
+since a model drops or re-inflects English pasted into Danish. Afterwards a Danish
+spelling the model copied is respelled (``Zelenskyj`` → ``Zelensky``) and a target in
+the wrong case recased; a target still missing is sought in another hypothesis, then
+placed where the alignment says the Danish term went.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+
+from translator.engine import Alignment
+from translator.glossary import DEBRIS, Glossary, GlossaryHit, Match, count_term, hits_summary
+from translator.guarantees import BaseGuarantee, Edit, Found, Problem, Segment, Settings, Span
+
+
+#: How like the target the aligned words must be to be replaced by it (difflib's ratio):
+#: ``Organisation`` → ``Organization`` and ``Baltic`` → ``Baltic Sea`` are, while an
+#: alignment that points at a verb (``cross``) or a paraphrase is not.
+SIMILARITY = 0.6
+
+
+def _closest(output: str, span: tuple[int, int], target: str) -> tuple[int, int] | None:
+    """The words in and next to ``span`` most like ``target``, if like enough."""
+    words = [m.span() for m in re.finditer(r"[\w'’-]+", output)]
+    inside = [i for i, (a, b) in enumerate(words) if a < span[1] and span[0] < b]
+    if not inside:
+        return None
+    first, last = max(0, inside[0] - 1), min(len(words) - 1, inside[-1] + 1)
+    size = len(target.split())
+    best: tuple[float, int, int] = (0.0, 0, 0)
+    for i in range(first, last + 1):
+        for j in range(i, min(last, i + size + 1) + 1):
+            text = output[words[i][0] : words[j][1]]
+            ratio = difflib.SequenceMatcher(None, text.lower(), target.lower()).ratio()
+            best = max(best, (ratio, words[i][0], words[j][1]))
+    return (best[1], best[2]) if best[0] >= SIMILARITY else None
+
+
+class GlossaryGuarantee(BaseGuarantee):
+    """Glossary terms in every Danish form come out as their English target."""
+
+    name = "glossary"
+    report_field = "glossary_hits"
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.glossary: Glossary = settings.glossary or Glossary()
+
+    def find(self, text: str, quoted: bool) -> Found:
+        return Found([Span(m.start, m.end, m) for m in self.glossary.find(text)])
+
+    def _matches(self, segment: Segment) -> list[Match]:
+        return [span.value for span in self.spans(segment)]
+
+    def _missing(self, segment: Segment, output: str) -> dict[str, tuple[int, int]]:
+        """Targets found fewer times than wanted: target → (found, wanted)."""
+        matches = self._matches(segment)
+        missing = {}
+        for target in dict.fromkeys(m.target for m in matches):
+            wanted = sum(count_term(m.target, target) for m in matches)
+            found = count_term(output, target)
+            if found < wanted:
+                missing[target] = (found, wanted)
+        return missing
+
+    def _leftovers(self, output: str) -> list[Match]:
+        """Glossary terms in ``output`` in a Danish spelling, not inside their target."""
+        left = []
+        for match in self.glossary.find(output):
+            target = match.entry.target
+            inside = any(
+                t.start() <= match.start < t.end() for t in re.finditer(re.escape(target), output)
+            )
+            if not inside:
+                left.append(match)
+        return left
+
+    def normalize(self, segment: Segment, output: str) -> str:
+        if not self.spans(segment) and not self.glossary.entries:
+            return output
+        edits = [Edit(m.start, m.end, m.target) for m in self._leftovers(output)]
+        for target in self._missing(segment, output):
+            for hit in re.finditer(rf"(?<!\w){re.escape(target)}(?!\w)", output, re.I):
+                edits.append(Edit(hit.start(), hit.end(), target))
+        from translator.guarantees import apply_edits
+
+        return apply_edits(output, edits) if edits else output
+
+    def check(self, segment: Segment, output: str) -> list[Problem]:
+        problems = []
+        if DEBRIS.search(output) and not DEBRIS.search(segment.text):
+            problems.append(Problem(self.name, "debris", "placeholder debris in the output"))
+        for target, (found, wanted) in self._missing(segment, output).items():
+            problems.append(
+                Problem(self.name, "missing", f"term '{target}' {found}× instead of {wanted}×")
+            )
+        for match in self._leftovers(output):
+            problems.append(
+                Problem(self.name, "source-spelling", f"Danish spelling '{match.form}' left")
+            )
+        return problems
+
+    def place(self, segment: Segment, output: str, alignment: Alignment) -> list[Edit]:
+        missing = self._missing(segment, self.normalize(segment, output))
+        edits = []
+        for match in self._matches(segment):
+            if match.target not in missing:
+                continue
+            span = alignment.target_span(match.start, match.end, output)
+            if span is None:
+                continue
+            best = _closest(output, span, match.target)
+            if best is not None:
+                edits.append(Edit(*best, match.target))
+        return edits
+
+    def summary(self, pairs: Sequence[tuple[Segment, str]]) -> list[GlossaryHit]:
+        return hits_summary(m for segment, _ in pairs for m in self._matches(segment))
