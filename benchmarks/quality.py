@@ -28,7 +28,7 @@ import sacrebleu
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from translator import Translator  # noqa: E402
+from translator import Translator, repair  # noqa: E402
 from translator.engine_argos import ArgosEngine  # noqa: E402
 from translator.guarantees import Segment  # noqa: E402
 from translator.guarantees.fluency import repeated  # noqa: E402
@@ -94,7 +94,10 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0, help="first N sentences only")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--no-alone", action="store_true", help="skip the c paths")
+    parser.add_argument("--candidates", type=int, default=repair.CANDIDATES, help=argparse.SUPPRESS)
+    parser.add_argument("--margin", type=float, default=repair.SCORE_MARGIN, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    repair.CANDIDATES, repair.SCORE_MARGIN = args.candidates, args.margin
 
     sources = Path(f"{args.data}.da").read_text("utf-8").splitlines()
     references = Path(f"{args.data}.en").read_text("utf-8").splitlines()
@@ -138,7 +141,9 @@ def main() -> int:
     chrf_a, bleu_a = scores(bare)
     degenerate_a = degenerate(bare)
     print(f"{n} sentences from {args.data.name}, model {args.model.name}, beam 4")
-    print(f"{'path':<12}{'chrF':>7}{'BLEU':>7}{'repaired':>10}{'degen.':>8}{'sent/s':>8}  techniques")
+    print(
+        f"{'path':<12}{'chrF':>7}{'BLEU':>7}{'repaired':>10}{'degen.':>8}{'sent/s':>8}  techniques"
+    )
     print(
         f"{'a bare':<12}{chrf_a:7.2f}{bleu_a:7.2f}{'-':>10}{len(degenerate_a):8d}"
         f"{n / bare_seconds:8.1f}"

@@ -47,11 +47,16 @@ class Alignment:
 
     links: tuple[tuple[int, int, int, int], ...]
 
-    def target_span(self, start: int, end: int, text: str) -> tuple[int, int] | None:
+    def target_span(
+        self, start: int, end: int, text: str, exclusive: bool = False
+    ) -> tuple[int, int] | None:
         """The whole words of ``text`` aligned to the source characters ``[start, end)``.
 
         Returns ``None`` when nothing aligns there, or when the aligned words are
         scattered over more than twice the source span's length (an unreliable link).
+        With ``exclusive``, also when more than a quarter of the words in the span
+        are aligned to source text outside ``[start, end)`` (a mark placed there
+        would quote words the source did not quote).
         """
         hits = [(t0, t1) for s0, s1, t0, t1 in self.links if s0 < end and start < s1 and t1 > t0]
         if not hits:
@@ -66,6 +71,11 @@ class Alignment:
             first += 1
         if last - first > 2 * (end - start) + 12:
             return None
+        if exclusive:
+            within = [link for link in self.links if first <= link[2] and link[3] <= last]
+            outside = [s0 for s0, s1, _, _ in within if not (s0 < end and start < s1)]
+            if len(outside) * 4 > len(within):
+                return None
         return first, last
 
 

@@ -323,9 +323,10 @@ class Translator:
         prose = parsed.prose
         if not _LETTER.search(prose):
             raise LanguageDetectionError(source=name, problem="no text to translate")
+        if self.source_language is not None:  # forced: nothing to detect
+            forced = Detection(self.source_language, 1.0)
+            return _Job(index, parsed, forced, self.source_language)
         detection = self._detect(prose, name)
-        if self.source_language is not None:
-            return _Job(index, parsed, detection, self.source_language)
         if detection.language == TARGET_LANGUAGE:
             notice = f"{name}: the text is already English; passed through unchanged"
             return Translation(

@@ -26,7 +26,7 @@ from translator.engine import Engine, Hypothesis, search
 from translator.guarantees import Guarantee, Problem, Segment, apply_edits
 
 #: Hypotheses asked for when a segment fails a check.
-CANDIDATES = 8
+CANDIDATES = 4
 #: How far below the best hypothesis's score (length-normalised log-probability) a
 #: hypothesis that passes may be and still be chosen.
 SCORE_MARGIN = 1.0

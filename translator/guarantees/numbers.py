@@ -81,8 +81,8 @@ def _alternation(words: Sequence[str]) -> str:
 def _source_pattern() -> re.Pattern[str]:
     words = _words()
     return re.compile(
-        rf"(?P<clock>\bkl\.\s*)?(?<![\w.,])"
-        rf"(?P<num>\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?(?!\d)|\d{{1,2}}[.:]\d{{2}}(?!\d|[.,:]\d)|\d+(?:,\d+)?)"
+        rf"(?P<clock>\bkl\.\s*)?(?<![\w.,])(?<!\d[.,])"
+        rf"(?P<num>\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?(?!\d)|\d{{1,2}}[.:]\d{{2}}(?!\d|[.,:]\d)|\d+(?:,\d+)?(?!\d|[.,]\d))"
         rf"(?:(?P<dot>\.)(?=\s+(?P<month>{_alternation(list(words['month']))})\b|\s+[a-zæøå]))?"
         rf"(?:\s*(?P<scale>{_alternation(list(words['scale']))})(?!\w))?"
         rf"(?:\s*(?P<percent>{_alternation(list(words['percent']))})(?!\w))?",

@@ -8,11 +8,14 @@ Danish. Dash-quote paragraphs (``- Dem, der …``) are quotations as a whole.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from translator.engine import Alignment
 from translator.guarantees import BaseGuarantee, Edit, Found, Problem, Segment, Span
 from translator.quotes import Quote, QuoteRecord, QuoteStyle, find_quotes, marks, restyle
+
+_LONE_SINGLE = re.compile(r"(?<=[.,!?;:])['’]|^['‘]|['’]$")
 
 
 class QuoteGuarantee(BaseGuarantee):
@@ -62,8 +65,10 @@ class QuoteGuarantee(BaseGuarantee):
         edits = [Edit(q.start, q.start + 1, "") for q in scan.quotes]
         edits += [Edit(q.end - 1, q.end, "") for q in scan.quotes]
         edits += [Edit(i, i + 1, "") for i in scan.stray]
+        # a single mark after punctuation or at an edge closes a quotation, never a genitive
+        edits += [Edit(m.start(), m.end(), "") for m in _LONE_SINGLE.finditer(output)]
         for quote, (opening, closing) in zip(quotes, self._wanted(segment), strict=True):
-            span = alignment.target_span(quote.start + 1, quote.end - 1, output)
+            span = alignment.target_span(quote.start + 1, quote.end - 1, output, exclusive=True)
             if span is None:
                 return []
             edits += [Edit(span[0], span[0], opening), Edit(span[1], span[1], closing)]

@@ -17,7 +17,6 @@ from translator.engine import Alignment
 from translator.glossary import DEBRIS, Glossary, GlossaryHit, Match, count_term, hits_summary
 from translator.guarantees import BaseGuarantee, Edit, Found, Problem, Segment, Settings, Span
 
-
 #: How like the target the aligned words must be to be replaced by it (difflib's ratio):
 #: ``Organisation`` → ``Organization`` and ``Baltic`` → ``Baltic Sea`` are, while an
 #: alignment that points at a verb (``cross``) or a paraphrase is not.
@@ -37,6 +36,7 @@ def _closest(output: str, span: tuple[int, int], target: str) -> tuple[int, int]
         for j in range(i, min(last, i + size + 1) + 1):
             text = output[words[i][0] : words[j][1]]
             ratio = difflib.SequenceMatcher(None, text.lower(), target.lower()).ratio()
+            ratio -= 0.15 * abs(j + 1 - i - size)  # a word left over or cut off
             best = max(best, (ratio, words[i][0], words[j][1]))
     return (best[1], best[2]) if best[0] >= SIMILARITY else None
 
