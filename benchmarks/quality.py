@@ -78,11 +78,11 @@ def run_translator(engine, sources, **options):
     reported = set()
     repaired = set()
     for index, result in enumerate(results):
-        for repair in result.repairs:
-            if repair.technique:
-                techniques[repair.technique] += 1
+        for fix in result.repairs:
+            if fix.technique:
+                techniques[fix.technique] += 1
                 repaired.add(index)
-            if repair.left:
+            if fix.left:
                 reported.add(index)
     return translator, outputs, seconds, techniques, repaired, reported
 

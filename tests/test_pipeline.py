@@ -27,26 +27,35 @@ NORWEGIAN = (
 )
 
 
+def line_holds(before: str, after: str, glossary: Glossary) -> bool:
+    """Whether every glossary term and quotation of a source line is in its English."""
+    matches = glossary.find(before)
+    for target in {m.target for m in matches}:
+        expected = sum(count_term(m.target, target) for m in matches)
+        if count_term(after, target) < expected:
+            return False
+    for leftover in glossary.find(after):
+        if leftover.form != leftover.target and not any(
+            after.startswith(leftover.entry.target, start)
+            for start in range(max(0, leftover.start - 40), leftover.start + 1)
+        ):
+            return False
+    if DEBRIS.search(after):
+        return False
+    wanted = [q.depth for q in find_quotes(before, True).quotes]
+    return not wanted or [q.depth for q in find_quotes(after, True).quotes] == wanted
+
+
 def assert_guarantees(source: str, result: Translation, glossary: Glossary) -> None:
-    """What every user may rely on, whatever the engine did."""
+    """What every user may rely on, whatever the engine did: structure, and each line's
+    terms and quotations either kept or reported by a warning naming the line."""
     source_lines, output_lines = source.splitlines(), result.text.splitlines()
     assert len(output_lines) == len(source_lines)
-    for before, after in zip(source_lines, output_lines, strict=True):
+    reported = {int(w.split(":")[0].split()[1]) for w in result.warnings if w.startswith("line ")}
+    for number, (before, after) in enumerate(zip(source_lines, output_lines, strict=True), 1):
         assert bool(before.strip()) == bool(after.strip())
-        matches = glossary.find(before)
-        for target in {m.entry.target for m in matches}:
-            expected = sum(count_term(m.entry.target, target) for m in matches)
-            assert count_term(after, target) == expected, (target, after)
-        for leftover in glossary.find(after):
-            assert any(
-                after.startswith(leftover.entry.target, start)
-                for start in range(max(0, leftover.start - 40), leftover.start + 1)
-            ), (leftover.form, after)
-        assert not DEBRIS.search(after)
-        dash = before.lstrip().startswith("- ")
-        wanted = [q.depth for q in find_quotes(before, dash).quotes]
-        assert [q.depth for q in find_quotes(after, dash).quotes] == wanted, after
-        if dash:
+        assert line_holds(before, after, glossary) or number in reported, (number, after)
+        if before.lstrip().startswith("- "):
             assert after.lstrip().startswith("- ")
 
 
@@ -134,7 +143,6 @@ def test_guarantees_hold_with_damaging_engines(
     translator = Translator(engine)
     result = translator.translate(text)
     assert_guarantees(text, result, translator.glossary)
-    assert result.warnings, "a damaging engine must leave a record of the repair"
 
 
 @pytest.mark.parametrize("text_name", ["example", "terms_and_quotes"])

@@ -19,6 +19,10 @@ class TranslatorError(Exception):
         template = (self.__doc__ or "{detail}").strip().splitlines()[0]
         super().__init__(template.format(**fields))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its fields, so errors cross process boundaries (bulk workers).
+        return (_rebuild, (type(self), self.fields))
+
 
 class InputFileError(TranslatorError):
     """{path}: {problem}"""
@@ -68,3 +72,7 @@ class ArchiveError(TranslatorError):
 
 class UnknownGuaranteeError(TranslatorError):
     """unknown guarantee '{name}'; known: {known}"""
+
+
+def _rebuild(cls: type[TranslatorError], fields: dict[str, Any]) -> TranslatorError:
+    return cls(**fields)

@@ -94,8 +94,9 @@ def _english_pattern() -> re.Pattern[str]:
     words = _words()
     spelled = _alternation([*words["word"], *words["ordinal"]])
     return re.compile(
-        rf"(?<![\w.,])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+|\d{{1,2}}:\d{{2}}(?!\d)"
-        rf"|\d+(?:[.,]\d+)*)(?P<suffix>st|nd|rd|th|s|\s*[ap]\.?m\.?)?"
+        rf"(?<![\w.,])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?"
+        rf"|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+|\d{{1,2}}:\d{{2}}(?!\d)|\d+(?:[.,]\d+)*)"
+        rf"(?P<suffix>st|nd|rd|th|s|\s*[ap]\.?m\.?)?"
         rf"(?:[\s-]*(?P<scale>{_alternation(list(words['english-scale']))})\b)?"
         rf"|\b(?P<word>{spelled})\b",
         re.I,

@@ -29,16 +29,29 @@ def _closest(output: str, span: tuple[int, int], target: str) -> tuple[int, int]
     inside = [i for i, (a, b) in enumerate(words) if a < span[1] and span[0] < b]
     if not inside:
         return None
-    first, last = max(0, inside[0] - 1), min(len(words) - 1, inside[-1] + 1)
     size = len(target.split())
+    first, last = inside[0], inside[-1]
+    # A word next to the aligned ones joins only when it is like a word of the target.
+    if first > 0 and _like_a_word_of(output[slice(*words[first - 1])], target):
+        first -= 1
+    if last + 1 < len(words) and _like_a_word_of(output[slice(*words[last + 1])], target):
+        last += 1
     best: tuple[float, int, int] = (0.0, 0, 0)
     for i in range(first, last + 1):
         for j in range(i, min(last, i + size + 1) + 1):
             text = output[words[i][0] : words[j][1]]
-            ratio = difflib.SequenceMatcher(None, text.lower(), target.lower()).ratio()
-            ratio -= 0.15 * abs(j + 1 - i - size)  # a word left over or cut off
+            extra = max(0, j + 1 - i - size)  # words beyond the target's count
+            ratio = _ratio(text, target) - 0.15 * extra
             best = max(best, (ratio, words[i][0], words[j][1]))
     return (best[1], best[2]) if best[0] >= SIMILARITY else None
+
+
+def _like_a_word_of(word: str, target: str) -> bool:
+    return any(_ratio(word, part) >= SIMILARITY for part in target.split())
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio()
 
 
 class GlossaryGuarantee(BaseGuarantee):
@@ -72,10 +85,10 @@ class GlossaryGuarantee(BaseGuarantee):
         """Glossary terms in ``output`` in a Danish spelling, not inside their target."""
         left = []
         for match in self.glossary.find(output):
-            target = match.entry.target
-            inside = any(
-                t.start() <= match.start < t.end() for t in re.finditer(re.escape(target), output)
-            )
+            if match.form == match.target:
+                continue
+            target = rf"(?<!\w){re.escape(match.entry.target)}(?!\w)"
+            inside = any(t.start() <= match.start < t.end() for t in re.finditer(target, output))
             if not inside:
                 left.append(match)
         return left
