@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from translator import Translator, bulk
 from translator.cli import app
 from translator.errors import ArchiveError
-from translator.inputs import iter_items
+from translator.sources import iter_items
 
 ENGLISH = "This is an English sentence about the weather, and it will rain tomorrow.\n"
 SENTENCES = [s for s in (DATA / "da_ddt_dev_sentences.txt").read_text("utf-8").splitlines() if s]

@@ -23,8 +23,8 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, Literal
 
 from translator.errors import ArchiveError, TranslatorError, UnsupportedLanguageError
-from translator.inputs import DEFAULT_MAX_BYTES, REPORT_NAME, TEXT_SUFFIXES, Item, iter_items
 from translator.pipeline import Translation, Translator
+from translator.sources import DEFAULT_MAX_BYTES, REPORT_NAME, TEXT_SUFFIXES, Item, iter_items
 from translator.textfile import remove_partials, write_atomic
 
 Status = Literal["translated", "passed", "skipped", "failed"]

@@ -7,18 +7,15 @@ Exit codes: 0 success; 1 bad input, glossary or engine error (bulk: some item fa
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from translator.engine import SOURCE_LANGUAGE
-from translator.errors import ModelInstallError, ModelNotInstalledError, TranslatorError
-
-T = TypeVar("T")
+from translator.errors import InputFileError, TranslatorError
 
 app = typer.Typer(
     help="Offline Danish→English translation of news wire copy on Argos Translate models.",
@@ -71,7 +68,8 @@ NoDefaultGlossary = Annotated[
 
 
 def _fail(error: TranslatorError) -> NoReturn:
-    typer.echo(f"error: {error}", err=True)
+    hint = error.hint_text()
+    typer.echo(f"error: {error}" + (f"; {hint}" if hint else ""), err=True)
     raise typer.Exit(error.exit_code)
 
 
@@ -92,57 +90,44 @@ def main(
     """Offline Danish→English translation of news wire copy."""
 
 
-def _read(path: str) -> tuple[str, str]:
-    from translator.textfile import decode, read_text
-
-    if path == "-":
-        return decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>"
-    return read_text(path), path
-
-
-def _install(name: str) -> None:
-    """Install ``name`` (``da-en``) from the Argos index with a download bar on stderr."""
+def _download_bar(name: str) -> Callable[[int, int | None], None]:
+    """A progress callback that tells, then shows a download bar on stderr."""
     from tqdm import tqdm
-
-    from translator import models
 
     bars: list[tqdm[bytes]] = []  # made at the first byte, once the index has answered
 
     def update(done: int, total: int | None) -> None:
         if not bars:
+            notice = f"notice: no {name} model is installed; installing it from the Argos index"
+            typer.echo(notice, err=True)
             bars.append(tqdm(desc=f"downloading {name}", total=total, unit="B", unit_scale=True))
         bars[0].update(done - bars[0].n)
+        if total is not None and done >= total:
+            bars[0].close()
 
-    from_code, _, to_code = name.partition("-")
-    try:
-        info = models.install_from_index(from_code, to_code or "en", update)
-    finally:
-        for bar in bars:
-            bar.close()
-    typer.echo(f"installed {info.name} {info.version} in {info.path}", err=True)
+    return update
 
 
-def _with_model(offline: bool, action: Callable[[], T]) -> T:
-    """Run ``action``; when it lacks a model and we may go online, install it and retry."""
-    try:
-        return action()
-    except ModelNotInstalledError as error:
-        if offline:
-            raise ModelNotInstalledError(
-                **{**error.fields, "reason": " (--offline: not downloading)"}
-            ) from None
-        language = error.fields["from_code"]
-        typer.echo(
-            f"notice: no {language}→en model is installed; installing it from the Argos index",
-            err=True,
-        )
-        try:
-            _install(f"{language}-en")
-        except ModelInstallError as install_error:
-            raise ModelNotInstalledError(
-                **{**error.fields, "reason": f" and the download failed ({install_error})"}
-            ) from None
-        return action()
+def _options(
+    glossary: list[Path] | None,
+    no_default_glossary: bool,
+    quote_style: str,
+    beam_size: int,
+    max_decoding_length: int | None,
+    tm: Path | None,
+    offline: bool,
+) -> dict[str, Any]:
+    """The Translator options that ``translate`` and ``bulk`` share."""
+    return {
+        "glossaries": list(glossary or []),
+        "default_glossary": not no_default_glossary,
+        "quote_style": quote_style,
+        "beam_size": beam_size,
+        "max_decoding_length": max_decoding_length,
+        "translation_memory": tm,
+        "install": not offline,
+        "progress": _download_bar(f"{SOURCE_LANGUAGE}-en"),
+    }
 
 
 @app.command("translate")
@@ -177,42 +162,23 @@ def translate_cli(
 
     Example: translator translate examples/nato-stoltenberg.da.txt -o nato.en.txt
     """
-    from translator.pipeline import Translator
-    from translator.textfile import write_atomic
+    from translator.files import render, translate_file
 
+    options = _options(
+        glossary, no_default_glossary, quote_style, beam_size, max_decoding_length, tm, offline
+    )
     try:
-        text, name = _read(path)
-        if output is not None and path != "-" and output.resolve() == Path(path).resolve():
-            raise TranslatorError(detail=f"{output}: the output would overwrite the input")
-        translator = Translator(
-            beam_size=beam_size,
-            max_decoding_length=max_decoding_length,
-            compute_type=compute_type,
-            device=device,
-            threads=threads,
-            inter_threads=1,  # one article is one batch: all cores on it, one model replica
-            release_detector=True,
-            glossaries=[str(g) for g in glossary or []],
-            default_glossary=not no_default_glossary,
-            quote_style=quote_style,  # type: ignore[arg-type]
-            source_language=source_language,
-            translation_memory=tm,
-        )
-        result = _with_model(offline, lambda: translator.translate(text, name))
+        result = translate_file(
+            path, output, as_json=as_json, source_language=source_language,
+            compute_type=compute_type, device=device, threads=threads, **options,
+        )  # fmt: skip
     except TranslatorError as error:
         _fail(error)
     if not quiet:
         for warning in result.warnings:
             typer.echo(f"{'notice' if not result.translated else 'warning'}: {warning}", err=True)
-    rendered = (
-        json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
-        if as_json
-        else result.text
-    )
     if output is None:
-        sys.stdout.write(rendered)
-    else:
-        write_atomic(output, rendered)
+        sys.stdout.write(render(result, as_json))
 
 
 @app.command("bulk")
@@ -257,20 +223,16 @@ def bulk_cli(
     from tqdm import tqdm
 
     from translator import bulk
-    from translator.inputs import count_items
     from translator.pipeline import Translator
+    from translator.sources import count_items
 
     started = time.monotonic()
+    options = _options(
+        glossary, no_default_glossary, quote_style, beam_size, max_decoding_length, tm, offline
+    )
     try:
-        translator = Translator(
-            beam_size=beam_size,
-            max_decoding_length=max_decoding_length,
-            glossaries=[str(g) for g in glossary or []],
-            default_glossary=not no_default_glossary,
-            quote_style=quote_style,  # type: ignore[arg-type]
-            translation_memory=tm,
-        )
-        _with_model(offline, lambda: translator.engine_for(SOURCE_LANGUAGE))
+        translator = Translator(**options)
+        translator.engine_for(SOURCE_LANGUAGE)  # load (or install) the model before reading
         summary = bulk.previous_summary(destination, report)
         if summary.resumed and not quiet:
             typer.echo(f"resuming: {summary.resumed} items already done", err=True)
@@ -315,11 +277,12 @@ def detect_cli(
     """
     from translator.article import parse
     from translator.detect import detect_language
+    from translator.files import read_source
 
     failed = False
     for path in paths:
         try:
-            text, name = _read(path)
+            text, name = read_source(path)
             found = detect_language(parse(text).prose)
         except TranslatorError as error:
             typer.echo(f"error: {error}", err=True)
@@ -336,7 +299,7 @@ def models_list_cli() -> None:
 
     Example: translator models list
     """
-    from translator.models import installed_models, packages_dir
+    from translator.packages import installed_models, packages_dir
 
     found = installed_models()
     if not found:
@@ -353,16 +316,17 @@ def models_install_cli(
 
     Example: translator models install translate-da_en-1_0.argosmodel
     """
-    from translator.models import install_file
+    from translator.packages import install_file, install_from_index
 
     try:
         if what.endswith(".argosmodel") or Path(what).exists():
             info = install_file(what)
-            typer.echo(f"installed {info.name} {info.version} in {info.path}")
         else:
-            _install(what)
+            from_code, _, to_code = what.partition("-")
+            info = install_from_index(from_code, to_code or "en", _download_bar(what))
     except TranslatorError as error:
         _fail(error)
+    typer.echo(f"installed {info.name} {info.version} in {info.path}")
 
 
 @models_app.command("remove")
@@ -373,7 +337,7 @@ def models_remove_cli(
 
     Example: translator models remove da-en
     """
-    from translator.models import remove_model
+    from translator.packages import remove_model
 
     try:
         info = remove_model(name)
@@ -393,7 +357,7 @@ def glossary_check_cli(
     from translator.glossary import check_file
 
     if not path.is_file():
-        _fail(TranslatorError(detail=f"{path}: no such file"))
+        _fail(InputFileError(path=path, problem="no such file"))
     problems = check_file(path)
     for problem in problems:
         typer.echo(f"{path}:{problem.line}: {problem.message}")

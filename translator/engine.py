@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -178,23 +178,28 @@ def load_engine(name: str, **options: Any) -> Engine:
 
 
 def engine_for_language(
-    language: str = SOURCE_LANGUAGE, options: DecodingOptions | None = None
+    language: str = SOURCE_LANGUAGE,
+    options: DecodingOptions | None = None,
+    *,
+    install: bool = False,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> Engine:
-    """Load the installed Argos ``language``→English package as an engine.
+    """Load the Argos ``language``→English package as an engine.
+
+    Args:
+        language: The source language.
+        options: How to decode.
+        install: Download and install the package from the Argos index if missing.
+        progress: Called with (bytes done, total or None) while downloading.
 
     Raises:
-        ModelNotInstalledError: no such package is installed.
+        ModelNotInstalledError: no such package is installed (or could be installed).
         ModelLoadError: the package is there but cannot be loaded.
     """
-    from dataclasses import asdict
+    from translator.packages import ensure_model
 
-    from translator.errors import ModelNotInstalledError
-    from translator.models import find_model
-
-    model = find_model(language, TARGET_LANGUAGE)
-    if model is None:
-        raise ModelNotInstalledError(from_code=language, to_code=TARGET_LANGUAGE, reason="")
-    return load_engine("argos", package_dir=model.path, **asdict(options or DecodingOptions()))
+    model = ensure_model(language, TARGET_LANGUAGE, offline=not install, progress=progress)
+    return engine_from_package(model.path, options)
 
 
 def engine_from_package(

@@ -1,7 +1,10 @@
-"""Errors raised by translator: every one subclasses :class:`TranslatorError`.
+"""Errors raised by translator: one class per failure, every one a :class:`TranslatorError`.
 
 Each class's docstring is its message template; fields fill it in, so a message
-names the file, the language found or the fix (``str(error)`` is one line).
+names the file, the language found or the problem (``str(error)`` is one line). The
+messages speak of the library, never of command-line flags: the CLI adds its own
+hints (``hint``). Errors pickle (they cross process boundaries in bulk workers), and a
+field missing from a template is written ``?``, never a ``KeyError``.
 """
 
 from __future__ import annotations
@@ -9,29 +12,54 @@ from __future__ import annotations
 from typing import Any
 
 
+class _Missing:
+    def __format__(self, spec: str) -> str:
+        return "?"
+
+
+class _Fields(dict[str, Any]):
+    def __missing__(self, key: str) -> _Missing:
+        return _Missing()
+
+
 class TranslatorError(Exception):
     """{detail}"""
 
+    #: The CLI's exit code for this failure.
     exit_code = 1
+    #: What the CLI adds after the message (a template over the same fields).
+    hint = ""
 
     def __init__(self, **fields: Any) -> None:
         self.fields = fields
         template = (self.__doc__ or "{detail}").strip().splitlines()[0]
-        super().__init__(template.format(**fields))
+        super().__init__(template.format_map(_Fields(fields)))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Rebuilt from its fields, so errors cross process boundaries (bulk workers).
         return (_rebuild, (type(self), self.fields))
+
+    def hint_text(self) -> str:
+        """The CLI's hint for this error, filled in ("" when there is none)."""
+        return self.hint.format_map(_Fields(self.fields))
+
+
+def _rebuild(cls: type[TranslatorError], fields: dict[str, Any]) -> TranslatorError:
+    return cls(**fields)
 
 
 class InputFileError(TranslatorError):
     """{path}: {problem}"""
 
 
+class OutputFileError(TranslatorError):
+    """{path}: {problem}"""
+
+
 class UnsupportedLanguageError(TranslatorError):
-    """{source}: detected language '{language}' (probability {probability:.2f}); only Danish is translated (use --from {language} with an installed {language}→en model to force it)"""
+    """{source}: detected language '{language}' (probability {probability:.2f}); only Danish is translated"""
 
     exit_code = 3
+    hint = "use --from {language} with an installed {language}→en model to force it"
 
 
 class LanguageDetectionError(TranslatorError):
@@ -41,9 +69,13 @@ class LanguageDetectionError(TranslatorError):
 
 
 class ModelNotInstalledError(TranslatorError):
-    """no Argos {from_code}→{to_code} model is installed{reason}; install one with 'translator models install {from_code}-{to_code}' or, offline, 'translator models install FILE.argosmodel'"""
+    """no Argos {from_code}→{to_code} model is installed{reason}"""
 
     exit_code = 2
+    hint = (
+        "install one with 'translator models install {from_code}-{to_code}' or, offline, "
+        "'translator models install FILE.argosmodel'"
+    )
 
 
 class ModelInstallError(TranslatorError):
@@ -70,9 +102,9 @@ class ArchiveError(TranslatorError):
     """{path}: {problem}"""
 
 
+class TranslationMemoryError(TranslatorError):
+    """{path}: not a translation memory: {problem}"""
+
+
 class UnknownGuaranteeError(TranslatorError):
     """unknown guarantee '{name}'; known: {known}"""
-
-
-def _rebuild(cls: type[TranslatorError], fields: dict[str, Any]) -> TranslatorError:
-    return cls(**fields)

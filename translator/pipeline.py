@@ -41,10 +41,11 @@ from translator.errors import (
 )
 from translator.glossary import Glossary, GlossaryHit
 from translator.guarantees import Guarantee, Segment, Span
-from translator.memory import TranslationMemory
+from translator.packages import ProgressCallback
 from translator.quotes import QuoteRecord, QuoteStyle
 from translator.repair import Guard, Outcome, resolve
 from translator.segment import sentence_spans
+from translator.translation_memory import TranslationMemory
 
 __all__ = ["DEFAULT_GUARANTEES", "QuoteRecord", "Repair", "Translation", "Translator"]
 
@@ -150,6 +151,8 @@ class Translator:
             once while cached).
         translation_memory: An SQLite file of sentences translated before (created if
             missing), keyed by the model's checksum and the decoding options.
+        install: Download and install a missing Argos package from the index.
+        progress: Called with (bytes done, total or None) while a package downloads.
         release_detector: Free the language-detection tables before loading the model, for a
             one-shot run (the CLI's ``translate``); they are rebuilt (0.3 s) when needed.
 
@@ -177,6 +180,8 @@ class Translator:
         cache_size: int = 100_000,
         translation_memory: str | os.PathLike[str] | None = None,
         release_detector: bool = False,
+        install: bool = False,
+        progress: ProgressCallback | None = None,
     ) -> None:
         from translator.engine import check_engine
 
@@ -194,6 +199,8 @@ class Translator:
         self._guard = Guard(self.guarantees)
         self.source_language = source_language
         self.release_detector = release_detector
+        self.install = install
+        self.progress = progress
         # Sentences translated so far, least recently used first; bounded so that memory
         # stays flat over archives of any size.
         self._cache: OrderedDict[tuple[str, str], Hypothesis] = OrderedDict()
@@ -209,11 +216,14 @@ class Translator:
         """Return (loading once) the engine translating ``language`` to English.
 
         Raises:
-            ModelNotInstalledError: no ``language``→en Argos package is installed.
+            ModelNotInstalledError: no ``language``→en Argos package is installed (and
+                ``install`` is off or the download failed).
         """
         with self._engine_lock:  # threads of a bulk run must not load a model twice
             if language not in self._engines:
-                self._engines[language] = engine_for_language(language, self.decoding)
+                self._engines[language] = engine_for_language(
+                    language, self.decoding, install=self.install, progress=self.progress
+                )
             return self._engines[language]
 
     def _translate_sentences(

@@ -6,7 +6,7 @@ from conftest import EXAMPLE, CopyEngine
 
 from translator import Translator
 from translator.engine_argos import ArgosEngine
-from translator.memory import TranslationMemory
+from translator.translation_memory import TranslationMemory
 
 
 class Fingerprinted(CopyEngine):

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from translator.errors import TranslatorError
+from translator.errors import TranslationMemoryError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS memory (
@@ -46,9 +46,7 @@ class TranslationMemory:
             self._db.execute(_SCHEMA)
             self._db.execute(_DETECTIONS)
         except sqlite3.Error as error:
-            raise TranslatorError(
-                detail=f"{self.path}: not a translation memory: {error}"
-            ) from None
+            raise TranslationMemoryError(path=self.path, problem=str(error)) from None
         self._lock = threading.Lock()
 
     def lookup(self, engine: str, sentences: Iterable[str]) -> dict[str, str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from translator import models
+from translator import packages as argos
 from translator.errors import ModelInstallError, ModelNotInstalledError
 
 
@@ -19,21 +19,21 @@ def packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_install_list_remove(packages: Path, argos_package: Path) -> None:
-    info = models.install_file(argos_package)
+    info = argos.install_file(argos_package)
     assert (info.name, info.version) == ("da-en", "0.1")
     assert (info.path / "model" / "model.bin").is_file()
-    assert [m.name for m in models.installed_models()] == ["da-en"]
-    assert models.find_model("da") == info
-    models.remove_model("da-en")
-    assert models.installed_models() == []
+    assert [m.name for m in argos.installed_models()] == ["da-en"]
+    assert argos.find_model("da") == info
+    argos.remove_model("da-en")
+    assert argos.installed_models() == []
     with pytest.raises(ModelNotInstalledError):
-        models.remove_model("da-en")
+        argos.remove_model("da-en")
 
 
 def test_reinstall_replaces(packages: Path, argos_package: Path) -> None:
-    models.install_file(argos_package)
-    models.install_file(argos_package)
-    assert len(models.installed_models()) == 1
+    argos.install_file(argos_package)
+    argos.install_file(argos_package)
+    assert len(argos.installed_models()) == 1
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_bad_package_files_leave_nothing(
         assert isinstance(content, bytes)
         bad.write_bytes(content)
     with pytest.raises(ModelInstallError) as raised:
-        models.install_file(bad)
+        argos.install_file(bad)
     assert problem in str(raised.value) and str(bad) in str(raised.value)
     assert _contents(packages) == []
 
@@ -78,7 +78,7 @@ def test_install_from_index_over_http(
 ) -> None:
     monkeypatch.setenv("ARGOS_PACKAGE_INDEX", index_server)
     seen: list[tuple[int, int | None]] = []
-    info = models.install_from_index("da", "en", lambda done, total: seen.append((done, total)))
+    info = argos.install_from_index("da", "en", lambda done, total: seen.append((done, total)))
     assert info.name == "da-en"
     assert (info.path / "model" / "model.bin").is_file()
     assert seen[-1] == (argos_package.stat().st_size, argos_package.stat().st_size)
@@ -89,11 +89,11 @@ def test_index_without_the_pair(
 ) -> None:
     monkeypatch.setenv("ARGOS_PACKAGE_INDEX", index_server)
     with pytest.raises(ModelInstallError, match="no sv→en package"):
-        models.install_from_index("sv", "en")
+        argos.install_from_index("sv", "en")
 
 
 def test_unreachable_index(packages: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARGOS_PACKAGE_INDEX", "http://127.0.0.1:9/")
     with pytest.raises(ModelInstallError, match="cannot read the package index"):
-        models.install_from_index("da", "en")
+        argos.install_from_index("da", "en")
     assert _contents(packages) == []

@@ -218,6 +218,36 @@ def install_from_index(
         return install_file(download)
 
 
+def ensure_model(
+    from_code: str,
+    to_code: str = "en",
+    *,
+    offline: bool = False,
+    progress: ProgressCallback | None = None,
+) -> ModelInfo:
+    """Return the installed ``from_code``→``to_code`` package; install it from the index if missing.
+
+    Args:
+        from_code: The source language (``da``).
+        to_code: The target language.
+        offline: Never download: fail when the package is not installed.
+        progress: Called with (bytes done, total bytes or None) while downloading.
+
+    Raises:
+        ModelNotInstalledError: not installed, and offline or the download failed.
+    """
+    found = find_model(from_code, to_code)
+    if found is not None:
+        return found
+    if offline:
+        raise ModelNotInstalledError(from_code=from_code, to_code=to_code, reason="")
+    try:
+        return install_from_index(from_code, to_code, progress)
+    except ModelInstallError as error:
+        reason = f" and the download failed ({error})"
+        raise ModelNotInstalledError(from_code=from_code, to_code=to_code, reason=reason) from None
+
+
 def _download(links: list[str], target: Path, progress: ProgressCallback | None) -> None:
     problems = []
     for link in links:
