@@ -74,8 +74,9 @@ class GlossaryGuarantee(BaseGuarantee):
         """Targets found fewer times than wanted: target → (found, wanted)."""
         matches = self._matches(segment)
         missing = {}
-        for target in dict.fromkeys(m.target for m in matches):
-            wanted = sum(count_term(m.target, target) for m in matches)
+        # A name counts in any grammatical form the English gives it (Putin, Putin's).
+        for target in dict.fromkeys(m.entry.target for m in matches):
+            wanted = sum(count_term(m.entry.target, target) for m in matches)
             found = count_term(output, target)
             if found < wanted:
                 missing[target] = (found, wanted)
@@ -122,7 +123,7 @@ class GlossaryGuarantee(BaseGuarantee):
         missing = self._missing(segment, self.normalize(segment, output))
         edits = []
         for match in self._matches(segment):
-            if match.target not in missing:
+            if match.entry.target not in missing:
                 continue
             span = alignment.target_span(match.start, match.end, output)
             if span is None:
