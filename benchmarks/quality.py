@@ -2,6 +2,7 @@
 
     python benchmarks/quality.py --model ../shared/models/translate-da_en-europarl-0_1.argosmodel
     python benchmarks/quality.py --model FILE.argosmodel --limit 200 --check
+    python benchmarks/quality.py --model FILE.argosmodel --no-alone --repeat 2 --check  # CI
 
 Paths, on the same sentences (one sentence per text, source language forced to da):
   a  the bare engine: one translate_batch, no glossary, quotes or numbers;
@@ -10,7 +11,8 @@ Paths, on the same sentences (one sentence per text, source language forced to d
 Per path: chrF and BLEU (sacrebleu), the share of sentences repaired and by which
 technique, compliance per guarantee (present / reported / silently missing), degenerate
 outputs (a word or n-gram 3 times in a row where the source has none), silent
-truncations and sentences/s. ``--check`` exits 1 when a target of issue 9 is missed.
+truncations and sentences/s (with ``--repeat N``, the fastest of N interleaved runs of a
+and b). ``--check`` exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -94,6 +96,9 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0, help="first N sentences only")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--no-alone", action="store_true", help="skip the c paths")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="time a and b N times, interleaved; keep the fastest"
+    )
     parser.add_argument("--candidates", type=int, default=repair.CANDIDATES, help=argparse.SUPPRESS)
     parser.add_argument("--margin", type=float, default=repair.SCORE_MARGIN, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -108,17 +113,18 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         engine = ArgosEngine(unpack(args.model, Path(folder)))
         engine.translate_batch(sources[:8])  # warm up
-        started = time.perf_counter()
-        bare_hyps = engine.search(sources)
-        bare_seconds = time.perf_counter() - started
+        bare_seconds = seconds = float("inf")
+        for _ in range(args.repeat):  # a shared machine is noisy: the fastest run counts
+            started = time.perf_counter()
+            bare_hyps = engine.search(sources)
+            bare_seconds = min(bare_seconds, time.perf_counter() - started)
+            translator, outputs, taken, techniques, repaired, reported = run_translator(
+                engine, sources
+            )
+            seconds = min(seconds, taken)
         bare = [h[0].text for h in bare_hyps]
         bare_cut = {i for i, h in enumerate(bare_hyps) if not h[0].finished}
-
-        rows = []
-        translator, outputs, seconds, techniques, repaired, reported = run_translator(
-            engine, sources
-        )
-        rows.append(("b", outputs, seconds, techniques, repaired, reported))
+        rows = [("b", outputs, seconds, techniques, repaired, reported)]
         if not args.no_alone:
             for name in ALONE:
                 result = run_translator(engine, sources, guarantees=[name, "fluency"])

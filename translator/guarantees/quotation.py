@@ -18,6 +18,32 @@ from translator.quotes import Quote, QuoteRecord, QuoteStyle, find_quotes, marks
 _LONE_SINGLE = re.compile(r"(?<=[.,!?;:])['’]|^['‘]|['’]$")
 
 
+_EDGE = " \t-–—"
+_END = ".!?…"
+
+
+def _placed(
+    source: str, quote: Quote, output: str, span: tuple[int, int] | None
+) -> tuple[int, int] | None:
+    """Where the marks of ``quote`` go in ``output``, given the ``span`` aligned to it.
+
+    The alignment is least sure at a span's edges, so an edge the sentence itself
+    fixes (the quotation opens or closes the sentence) is taken from the sentence.
+    """
+    opens = quote.depth == 0 and not source[: quote.start].strip(_EDGE)
+    closes = quote.depth == 0 and not source[quote.end :].strip(_END + " ")
+    if span is None and not (opens and closes):
+        return None
+    start, end = span or (0, len(output))
+    if opens:
+        start = len(output) - len(output.lstrip(_EDGE))
+    if closes:
+        end = len(output.rstrip())
+        if quote.inner(source).rstrip()[-1:] not in _END:
+            end = len(output.rstrip().rstrip(_END))
+    return (start, end) if start < end else None
+
+
 class QuoteGuarantee(BaseGuarantee):
     """The English has the source's quotations, nested the same way."""
 
@@ -68,7 +94,8 @@ class QuoteGuarantee(BaseGuarantee):
         # a single mark after punctuation or at an edge closes a quotation, never a genitive
         edits += [Edit(m.start(), m.end(), "") for m in _LONE_SINGLE.finditer(output)]
         for quote, (opening, closing) in zip(quotes, self._wanted(segment), strict=True):
-            span = alignment.target_span(quote.start + 1, quote.end - 1, output, exclusive=True)
+            aligned = alignment.target_span(quote.start + 1, quote.end - 1, output, exclusive=True)
+            span = _placed(segment.text, quote, output, aligned)
             if span is None:
                 return []
             edits += [Edit(span[0], span[0], opening), Edit(span[1], span[1], closing)]

@@ -17,6 +17,7 @@ from translator.engine import Alignment
 from translator.glossary import DEBRIS, Glossary, GlossaryHit, Match, count_term, hits_summary
 from translator.guarantees import BaseGuarantee, Edit, Found, Problem, Segment, Settings, Span
 
+_FUNCTION_WORDS = frozenset("a an and at by for from in of on the to with".split())
 #: How like the target the aligned words must be to be replaced by it (difflib's ratio):
 #: ``Organisation`` → ``Organization`` and ``Baltic`` → ``Baltic Sea`` are, while an
 #: alignment that points at a verb (``cross``) or a paraphrase is not.
@@ -24,26 +25,24 @@ SIMILARITY = 0.6
 
 
 def _closest(output: str, span: tuple[int, int], target: str) -> tuple[int, int] | None:
-    """The words in and next to ``span`` most like ``target``, if like enough."""
+    """The words of ``output`` that render the term: the aligned ``span`` without the
+    function words at its edges, widened by neighbours like a word of ``target``;
+    ``None`` unless they are like ``target`` as a whole."""
     words = [m.span() for m in re.finditer(r"[\w'’-]+", output)]
     inside = [i for i, (a, b) in enumerate(words) if a < span[1] and span[0] < b]
+    while inside and output[slice(*words[inside[0]])].lower() in _FUNCTION_WORDS:
+        inside.pop(0)
+    while inside and output[slice(*words[inside[-1]])].lower() in _FUNCTION_WORDS:
+        inside.pop()
     if not inside:
         return None
-    size = len(target.split())
     first, last = inside[0], inside[-1]
-    # A word next to the aligned ones joins only when it is like a word of the target.
-    if first > 0 and _like_a_word_of(output[slice(*words[first - 1])], target):
+    while first > 0 and _like_a_word_of(output[slice(*words[first - 1])], target):
         first -= 1
-    if last + 1 < len(words) and _like_a_word_of(output[slice(*words[last + 1])], target):
+    while last + 1 < len(words) and _like_a_word_of(output[slice(*words[last + 1])], target):
         last += 1
-    best: tuple[float, int, int] = (0.0, 0, 0)
-    for i in range(first, last + 1):
-        for j in range(i, min(last, i + size + 1) + 1):
-            text = output[words[i][0] : words[j][1]]
-            extra = max(0, j + 1 - i - size)  # words beyond the target's count
-            ratio = _ratio(text, target) - 0.15 * extra
-            best = max(best, (ratio, words[i][0], words[j][1]))
-    return (best[1], best[2]) if best[0] >= SIMILARITY else None
+    start, end = words[first][0], words[last][1]
+    return (start, end) if _ratio(output[start:end], target) >= SIMILARITY else None
 
 
 def _like_a_word_of(word: str, target: str) -> bool:
