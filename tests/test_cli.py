@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -82,19 +84,19 @@ def test_output_never_overwrites_input(tmp_path: Path, installed_model: Path) ->
     assert path.read_text("utf-8") == "Nato siger nej.\n"
 
 
-def test_no_model_offline_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_model_offline_exits_4(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "empty"))
     result = run("translate", str(EXAMPLE), "--offline")
-    assert result.exit_code == 2
+    assert result.exit_code == 4
     assert "no Argos da→en model is installed" in result.stderr
     assert "models install FILE.argosmodel" in result.stderr
 
 
-def test_no_model_and_no_network_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_model_and_no_network_exits_4(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "empty"))
     monkeypatch.setenv("ARGOS_PACKAGE_INDEX", "http://127.0.0.1:9/")
     result = run("translate", str(EXAMPLE))
-    assert result.exit_code == 2
+    assert result.exit_code == 4
     assert "download failed" in result.stderr and "FILE.argosmodel" in result.stderr
 
 
@@ -120,7 +122,59 @@ def test_models_commands(
     bad = tmp_path / "bad.argosmodel"
     bad.write_text("nope")
     result = run("models", "install", str(bad))
-    assert result.exit_code == 2 and "not a zip archive" in result.stderr
+    assert result.exit_code == 4 and "not a zip archive" in result.stderr
+
+
+def test_unwritable_outputs_are_refused_before_translating(tmp_path: Path) -> None:
+    """No model is installed here: a refusal after translating would say so instead."""
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    for target in (folder, tmp_path / "no" / "such" / "dir" / "x.txt", Path("/proc/x.txt")):
+        result = run("translate", str(EXAMPLE), "-o", str(target), "--offline")
+        assert result.exit_code == 1, (target, result.output)
+        assert result.stderr.startswith(f"error: {target}: "), result.stderr
+
+
+def test_outputs_get_usual_permissions_and_keep_special_files(
+    tmp_path: Path, installed_model: Path
+) -> None:
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.en.txt"
+        assert run("translate", str(EXAMPLE), "-o", str(fresh)).exit_code == 0
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+        private = tmp_path / "private.en.txt"
+        private.write_text("old")
+        private.chmod(0o600)
+        assert run("translate", str(EXAMPLE), "-o", str(private)).exit_code == 0
+        assert stat.S_IMODE(private.stat().st_mode) == 0o600
+        link = tmp_path / "link.en.txt"
+        link.symlink_to(fresh)
+        assert run("translate", str(EXAMPLE), "-o", str(link)).exit_code == 0
+        assert link.is_symlink() and fresh.read_text("utf-8").endswith("/ritzau/Reuters")
+        assert run("translate", str(EXAMPLE), "-o", "/dev/null").exit_code == 0
+        assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "code"),
+    [
+        (["translate"], 2),  # usage: a missing argument
+        (["translate", str(EXAMPLE), "--beam-size", "0"], 2),
+        (["translate", str(EXAMPLE), "--device", "abacus"], 5),
+        (["translate", str(EXAMPLE), "--compute-type", "int3"], 5),
+    ],
+    ids=["missing-argument", "bad-beam", "unknown-device", "bad-compute-type"],
+)
+def test_each_exit_code_has_one_meaning(
+    arguments: list[str], code: int, installed_model: Path
+) -> None:
+    result = run(*arguments)
+    assert result.exit_code == code, result.output
+    if code == 5:
+        assert result.stderr.startswith("error: ") and "cannot load the model" in result.stderr
 
 
 def test_detect_command(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from conftest import CopyEngine
 from damaging import ALL, DamagingEngine
 
 from translator import Translation, Translator
-from translator.errors import UnsupportedLanguageError
+from translator.errors import EngineError, UnsupportedLanguageError
 from translator.glossary import DEBRIS, Glossary, count_term
 from translator.quotes import find_quotes
 
@@ -153,3 +153,51 @@ def test_guarantees_hold_with_tiny_real_model(
     translator = Translator()
     result = translator.translate(text)
     assert_guarantees(text, result, translator.glossary)
+
+
+class Faulty:
+    """An engine with a fault: raises on one sentence, or returns the wrong things."""
+
+    def __init__(self, fault: str) -> None:
+        self.fault = fault
+
+    def translate_batch(self, sentences: list[str]) -> list[object]:
+        if self.fault == "raises" and any("BOOM" in s for s in sentences):
+            raise RuntimeError("CUDA out of memory")
+        if self.fault == "count":
+            return sentences[:-1]
+        if self.fault == "type":
+            return [None for _ in sentences]
+        if self.fault == "newline":
+            return [s.replace(" ", "\n", 1) for s in sentences]
+        return list(sentences)
+
+
+def test_an_engine_fault_fails_only_its_article() -> None:
+    texts = ["Det regner i dag.\n", "Det er BOOM i dag.\n", "Solen skinner i dag.\n"]
+    results = Translator(Faulty("raises"), source_language="da").translate_results(texts)
+    assert isinstance(results[1], EngineError) and "CUDA out of memory" in str(results[1])
+    assert [r.text for r in (results[0], results[2])] == [texts[0], texts[2]]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("fault", ["count", "type"])
+def test_wrong_engine_output_is_an_engine_error(fault: str) -> None:
+    with pytest.raises(EngineError):
+        Translator(Faulty(fault), source_language="da").translate("Det regner. Det sner.\n")
+
+
+def test_line_breaks_from_an_engine_never_change_the_structure() -> None:
+    result = Translator(Faulty("newline"), source_language="da").translate("Det regner i dag.\n")
+    assert result.text == "Det regner i dag.\n"
+
+
+def test_engine_is_checked_at_construction() -> None:
+    with pytest.raises(EngineError, match="no translate_batch"):
+        Translator(object())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["/ritzau/Reuters\n", " date 2022-09\n", "12 345 678\n"])
+def test_texts_without_prose_pass_through(text: str, copy_engine: CopyEngine) -> None:
+    result = Translator(copy_engine).translate(text)
+    assert (result.text, result.translated) == (text, False)
+    assert "no prose to translate" in result.warnings[0]

@@ -7,25 +7,49 @@ Example:
 
 from translator.detect import Detection as Detection
 from translator.detect import detect_language as detect_language
+from translator.engine import DecodingOptions as DecodingOptions
 from translator.engine import Engine as Engine
+from translator.engine import Hypothesis as Hypothesis
+from translator.engine import SearchEngine as SearchEngine
+from translator.engine import engine_for_language as engine_for_language
+from translator.engine import engine_from_package as engine_from_package
 from translator.errors import TranslatorError as TranslatorError
+from translator.files import translate_file as translate_file
 from translator.glossary import Glossary as Glossary
-from translator.pipeline import QuoteRecord as QuoteRecord
+from translator.guarantees import GUARANTEES as GUARANTEES
+from translator.guarantees import Guarantee as Guarantee
+from translator.guarantees import Problem as Problem
+from translator.packages import ensure_model as ensure_model
+from translator.pipeline import DEFAULT_GUARANTEES as DEFAULT_GUARANTEES
+from translator.pipeline import Repair as Repair
 from translator.pipeline import Translation as Translation
 from translator.pipeline import Translator as Translator
+from translator.quotes import QuoteRecord as QuoteRecord
 from translator.segment import split_sentences as split_sentences
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
+    "DEFAULT_GUARANTEES",
+    "GUARANTEES",
+    "DecodingOptions",
     "Detection",
     "Engine",
     "Glossary",
+    "Guarantee",
+    "Hypothesis",
+    "Problem",
     "QuoteRecord",
+    "Repair",
+    "SearchEngine",
     "Translation",
     "Translator",
     "TranslatorError",
     "__version__",
     "detect_language",
+    "engine_for_language",
+    "engine_from_package",
+    "ensure_model",
     "split_sentences",
+    "translate_file",
 ]

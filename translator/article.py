@@ -71,13 +71,13 @@ def parse(text: str) -> Article:
         lead, body, trail = _split_edges(line)
         if not body:
             blocks.append(Block("blank", "", "", line))
-        elif filled and i == filled[-1] and len(filled) > 1 and _BYLINE.match(line):
+        elif filled and i == filled[-1] and _BYLINE.match(line):
             blocks.append(
                 Block("byline", line.rstrip("\r\n"), "", line[len(line.rstrip("\r\n")) :])
             )
         elif (dash := _DASH.match(body)) is not None:
             blocks.append(Block("dash_quote", lead + dash.group(1), dash.group(2), trail))
-        elif i == filled[0] and len(filled) > 1:
+        elif i == filled[0]:
             # The added space lets a metadata line of its own match; it is taken off again.
             metadata = _METADATA.match(lead + body + " ")
             if metadata is None:

@@ -1,8 +1,10 @@
 """The ``translator`` command: a thin Typer layer over the library.
 
-Exit codes: 0 success; 1 bad input, glossary or engine error (bulk: some item failed);
-2 no model installed or a model could not be installed; 3 the language is not Danish
-(or English, which passes through) and no ``--from`` forces it.
+Exit codes, one meaning each: 0 success; 1 bad input or output, glossary, memory or
+engine error (bulk: some item failed); 2 usage (a bad option or argument); 3 the
+language is not Danish (or English, which passes through) and no ``--from`` forces it;
+4 no model installed and none could be installed; 5 the model cannot be loaded (a
+corrupt package, an unknown device or compute type); 130 interrupted.
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ class LanguageDetectionError(TranslatorError):
 class ModelNotInstalledError(TranslatorError):
     """no Argos {from_code}→{to_code} model is installed{reason}"""
 
-    exit_code = 2
+    exit_code = 4
     hint = (
         "install one with 'translator models install {from_code}-{to_code}' or, offline, "
         "'translator models install FILE.argosmodel'"
@@ -81,13 +81,13 @@ class ModelNotInstalledError(TranslatorError):
 class ModelInstallError(TranslatorError):
     """{source}: {problem}"""
 
-    exit_code = 2
+    exit_code = 4
 
 
 class ModelLoadError(TranslatorError):
     """{path}: cannot load the model: {problem}"""
 
-    exit_code = 2
+    exit_code = 5
 
 
 class GlossaryError(TranslatorError):

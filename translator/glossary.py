@@ -112,7 +112,18 @@ class Glossary:
         return self._pattern
 
     def find(self, text: str) -> list[Match]:
-        """Return the non-overlapping matches in ``text``, left to right."""
+        """Return the non-overlapping matches in ``text``, left to right.
+
+        Invisible characters inside a term (zero-width space, soft hyphen) and
+        no-break spaces between its words do not defeat a match.
+        """
+        if _INVISIBLE.search(text):
+            clean, offsets = _visible(text)
+            return [
+                Match(offsets[m.start], offsets[m.end - 1] + 1, m.entry,
+                      text[offsets[m.start] : offsets[m.end - 1] + 1], m.genitive, m.compound)
+                for m in self.find(clean)
+            ]  # fmt: skip
         found = []
         for m in self._compile().finditer(text):
             gen = m.group("gen") or ""
@@ -130,6 +141,23 @@ class Glossary:
     def forbidden_forms(self, entry: Entry) -> list[str]:
         """Source spellings that must not survive into the English."""
         return [form for form in _case_variants(entry.source) if form != entry.target]
+
+
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u00a0\u202f]")
+
+
+def _visible(text: str) -> tuple[str, list[int]]:
+    """``text`` without invisible characters (no-break spaces made spaces), and for each
+    character kept, its offset in ``text``."""
+    chars, offsets = [], []
+    for index, char in enumerate(text):
+        if char in "\u00a0\u202f":
+            char = " "
+        elif _INVISIBLE.match(char):
+            continue
+        chars.append(char)
+        offsets.append(index)
+    return "".join(chars), offsets
 
 
 def _case_variants(term: str) -> list[str]:
@@ -165,6 +193,12 @@ def parse(text: str, origin: str = "<glossary>") -> Glossary:
             )
         source, target = columns[0].strip(), columns[1].strip()
         note = columns[2].strip() if len(columns) > 2 else ""
+        earlier = entries.get(source)
+        if earlier is not None and earlier.target != target:
+            problem = (
+                f"'{source}' → '{target}' conflicts with {earlier.origin} ('{earlier.target}')"
+            )
+            raise GlossaryError(path=origin, line=number, problem=problem)
         entries[source] = Entry(source, target, note, f"{origin}:{number}")
     if header is None:
         raise GlossaryError(path=origin, line=1, problem="no header line 'da<TAB>en'")
@@ -178,7 +212,7 @@ def load(path: str | os.PathLike[str]) -> Glossary:
         GlossaryError: the file cannot be read, is not UTF-8 or is malformed.
     """
     try:
-        text = Path(path).read_text("utf-8")
+        text = Path(path).read_text("utf-8-sig")  # a byte-order mark is no part of the header
     except UnicodeDecodeError as error:
         line = Path(path).read_bytes()[: error.start].count(b"\n") + 1
         raise GlossaryError(path=path, line=line, problem="not UTF-8") from None
@@ -199,7 +233,7 @@ def check_file(path: str | os.PathLike[str]) -> list[Problem]:
     """Report a glossary file's problems: encoding, header, empty fields, duplicates, conflicts."""
     raw = Path(path).read_bytes()
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         return [Problem(raw[: error.start].count(b"\n") + 1, "not UTF-8 (save the file as UTF-8)")]
     problems: list[Problem] = []

@@ -36,6 +36,8 @@ from translator.engine import (
 )
 from translator.errors import (
     LanguageDetectionError,
+    ModelLoadError,
+    ModelNotInstalledError,
     TranslatorError,
     UnsupportedLanguageError,
 )
@@ -51,6 +53,8 @@ __all__ = ["DEFAULT_GUARANTEES", "QuoteRecord", "Repair", "Translation", "Transl
 
 #: The guarantees a Translator keeps unless told otherwise, in the order they run.
 DEFAULT_GUARANTEES = ("glossary", "quotes", "numbers", "fluency")
+#: The ``source_language`` of a text with no prose (ISO 639-2 "undetermined").
+NO_LANGUAGE = "und"
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -317,13 +321,21 @@ class Translator:
             release_tables()  # before the model loads: lowers the run's peak memory
         for language in sorted({job.language for job in jobs}):
             group = [job for job in jobs if job.language == language]
-            try:
-                for job, translation in zip(group, self._run(language, group), strict=True):
-                    results[job.index] = translation
-            except TranslatorError as error:
-                for job in group:
-                    results[job.index] = error
+            for job, done in zip(group, self._run_isolated(language, group), strict=True):
+                results[job.index] = done
         return [r for r in results if r is not None]
+
+    def _run_isolated(self, language: str, jobs: list[_Job]) -> list[Translation | TranslatorError]:
+        """Translate ``jobs`` together; if that fails, each on its own, so that one
+        article that breaks the engine fails alone and its neighbours are translated."""
+        try:
+            return list(self._run(language, jobs))
+        except (ModelNotInstalledError, ModelLoadError) as error:
+            return [error] * len(jobs)  # no article can succeed alone either
+        except TranslatorError as error:
+            if len(jobs) == 1:
+                return [error]
+        return [outcome for job in jobs for outcome in self._run_isolated(language, [job])]
 
     # -- steps ---------------------------------------------------------------------------
 
@@ -331,8 +343,9 @@ class Translator:
         """Parse and detect; pass English through; refuse other languages."""
         parsed = article_mod.parse(text)
         prose = parsed.prose
-        if not _LETTER.search(prose):
-            raise LanguageDetectionError(source=name, problem="no text to translate")
+        if not _LETTER.search(prose):  # a byline, a dateline or digits: nothing to translate
+            notice = f"{name}: no prose to translate; passed through unchanged"
+            return Translation(text, NO_LANGUAGE, 1.0, [notice], translated=False)
         if self.source_language is not None:  # forced: nothing to detect
             forced = Detection(self.source_language, 1.0)
             return _Job(index, parsed, forced, self.source_language)
@@ -368,6 +381,7 @@ class Translator:
 
     def _plan(self, job: _Job) -> None:
         """Cut each block into segments and find every guarantee's spans in them."""
+        job.segments, job.gaps, job.warnings = [], [], []
         for number, block in enumerate(job.parsed.blocks):
             segments: list[Segment] = []
             gaps: list[str] = []
