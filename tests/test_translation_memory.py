@@ -4,7 +4,7 @@ from pathlib import Path
 
 from conftest import EXAMPLE, CopyEngine
 
-from translator import Translator
+from translator import Hypothesis, Translator
 from translator.engine_argos import ArgosEngine
 from translator.translation_memory import TranslationMemory
 
@@ -71,3 +71,33 @@ def test_memory_remembers_detections(tmp_path: Path, monkeypatch, example_text: 
     monkeypatch.setattr(pipeline, "detect_language", no_detection)
     again = Translator(Fingerprinted("m1"), translation_memory=tm).translate(example_text)
     assert (again.source_language, again.confidence) == (first.source_language, first.confidence)
+
+
+class Repairing(Fingerprinted):
+    """Drops quotation marks in its first hypothesis; the second keeps them."""
+
+    def search(
+        self, sentences: list[str], candidates: int = 1, alignment: bool = False
+    ) -> list[list[Hypothesis]]:
+        self.calls.append(list(sentences))
+        damaged = [Hypothesis(s.replace("„", "").replace("“", ""), -1.0) for s in sentences]
+        return [
+            [d, Hypothesis(s, -1.1)][:candidates] for d, s in zip(damaged, sentences, strict=True)
+        ]
+
+
+def test_repairs_are_remembered_with_their_record(tmp_path: Path) -> None:
+    tm, text = tmp_path / "tm.sqlite", "Han kaldte det „farligt“ i går.\n"
+    first = Translator(Repairing("m1"), translation_memory=tm).translate(text)
+    engine = Repairing("m1")
+    second = Translator(engine, translation_memory=tm).translate(text)
+    assert engine.calls == []  # neither the first pass nor the repair decoded again
+    assert second.text == first.text == text
+    assert second.repairs == first.repairs and first.repairs[0].technique == "hypothesis"
+
+
+def test_other_guarantee_rules_do_not_reuse_final_english(tmp_path: Path) -> None:
+    tm, text = tmp_path / "tm.sqlite", "Han kaldte det „farligt“ i går.\n"
+    Translator(Fingerprinted("m1"), translation_memory=tm).translate(text)
+    result = Translator(Fingerprinted("m1"), translation_memory=tm, quote_style="english")
+    assert result.translate(text).text == "Han kaldte det “farligt” i går.\n"

@@ -138,10 +138,6 @@ class Glossary:
             found.append(Match(m.start(), end, entry, text[m.start() : end], bool(gen), compound))
         return found
 
-    def forbidden_forms(self, entry: Entry) -> list[str]:
-        """Source spellings that must not survive into the English."""
-        return [form for form in _case_variants(entry.source) if form != entry.target]
-
 
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u00a0\u202f]")
 

@@ -12,12 +12,13 @@ reports the problem. The pipeline knows no guarantee by name.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from typing import Any
 
 from translator import article as article_mod
@@ -42,7 +43,7 @@ from translator.errors import (
     UnsupportedLanguageError,
 )
 from translator.glossary import Glossary, GlossaryHit
-from translator.guarantees import Guarantee, Segment, Span
+from translator.guarantees import Guarantee, Problem, Segment, Span
 from translator.packages import ProgressCallback
 from translator.quotes import QuoteRecord, QuoteStyle
 from translator.repair import Guard, Outcome, resolve
@@ -201,6 +202,11 @@ class Translator:
         settings = guarantees_mod.Settings(self.glossary, quote_style)
         self.guarantees: list[Guarantee] = guarantees_mod.build(guarantees, settings)
         self._guard = Guard(self.guarantees)
+        # What decides a segment's final English besides the model: the memory's key.
+        rules = [list(guarantees), quote_style, sorted(
+            (e.source, e.target) for e in self.glossary.entries.values()
+        )]  # fmt: skip
+        self._guard_key = hashlib.sha256(json.dumps(rules).encode()).hexdigest()[:16]
         self.source_language = source_language
         self.release_detector = release_detector
         self.install = install
@@ -411,18 +417,36 @@ class Translator:
         for job in jobs:
             self._plan(job)
         segments = [s for job in jobs for block in job.segments for s in block]
+        outcomes = iter(self._outcomes(language, segments))
+        return [self._finish(job, [next(outcomes) for _ in _flat(job)]) for job in jobs]
+
+    def _outcomes(self, language: str, segments: list[Segment]) -> list[Outcome]:
+        """Each segment's English: remembered by the translation memory, else translated
+        and resolved by the guarantees (and then remembered)."""
+        if not segments:
+            return []
+        memory = self.translation_memory
+        key = f"final:{language}:{fingerprint(self.engine_for(language))}:{self._guard_key}"
+        known: dict[str, Outcome] = {}
+        if memory is not None:
+            found = memory.lookup(key, [_memory_key(s) for s in segments])
+            known = {source: _outcome_from_json(value) for source, value in found.items()}
+        todo = [s for s in segments if _memory_key(s) not in known]
 
         def translate(sentences: list[str]) -> list[Hypothesis]:
             found = self._translate_sentences(language, sentences)
             return [found[s] for s in sentences]
 
-        first = translate([s.text for s in segments])
-        outcomes = iter(
-            resolve(self._guard, self.engine_for(language), segments, first, translate)
-            if segments
-            else []
-        )
-        return [self._finish(job, [next(outcomes) for _ in _flat(job)]) for job in jobs]
+        if todo:
+            first = translate([s.text for s in todo])
+            engine = self.engine_for(language)
+            resolved = resolve(self._guard, engine, todo, first, translate)
+            for segment, outcome in zip(todo, resolved, strict=True):
+                known[_memory_key(segment)] = outcome
+            if memory is not None:
+                pairs = zip(todo, resolved, strict=True)
+                memory.store(key, ((_memory_key(s), _outcome_to_json(o)) for s, o in pairs))
+        return [known[_memory_key(s)] for s in segments]
 
     def _finish(self, job: _Job, outcomes: list[Outcome]) -> Translation:
         texts = []
@@ -458,6 +482,32 @@ class Translator:
             if report:
                 setattr(translation, report, guarantee.summary(pairs))
         return translation
+
+
+def _memory_key(segment: Segment) -> str:
+    return f"{int(segment.quoted)}\t{segment.text}"
+
+
+def _outcome_to_json(outcome: Outcome) -> str:
+    return json.dumps(
+        {
+            "text": outcome.text,
+            "technique": outcome.technique,
+            "fixed": [astuple(p) for p in outcome.fixed],
+            "left": [astuple(p) for p in outcome.problems],
+        },
+        ensure_ascii=False,
+    )
+
+
+def _outcome_from_json(value: str) -> Outcome:
+    data = json.loads(value)
+    return Outcome(
+        data["text"],
+        data["technique"],
+        [Problem(*p) for p in data["fixed"]],
+        [Problem(*p) for p in data["left"]],
+    )
 
 
 def _flat(job: _Job) -> list[Segment]:

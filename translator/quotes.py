@@ -14,7 +14,6 @@ from typing import Literal
 # opening mark → the closing marks it pairs with
 PAIRS: dict[str, str] = {"„": "“”", "“": "”“", "»": "«", "«": "»", '"': '"”', "'": "'", "‘": "’"}
 CLOSERS = frozenset("“”«»\"'’")
-DOUBLE_MARKS = frozenset('„“”»«"')
 QuoteStyle = Literal["source", "english"]
 _ENGLISH = {0: ("“", "”"), 1: ("‘", "’")}
 _BEFORE_OPEN = " \t\n([{—–-/„“»«\"'‘"
