@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from translator import Translator, bulk
 from translator.cli import app
-from translator.errors import ArchiveError
+from translator.errors import ArchiveError, OutputLockedError
 from translator.sources import iter_items
 
 ENGLISH = "This is an English sentence about the weather, and it will rain tomorrow.\n"
@@ -368,3 +368,80 @@ def test_threads_give_the_same_results_as_one(tmp_path: Path) -> None:
     )
     assert [r.id for r in four] == [r.id for r in one]
     assert (tmp_path / "four.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
+
+
+def _danish() -> Translator:
+    """A copying translator that takes every text as Danish (short texts fool detection)."""
+    return Translator(CopyEngine(), source_language="da")
+
+
+def _folder_of(tmp_path: Path, names: dict[str, str]) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir(exist_ok=True)
+    for name, text in names.items():
+        (folder / name).write_text(text, "utf-8")
+    return folder
+
+
+def test_names_the_sanitiser_joins_get_outputs_of_their_own(tmp_path: Path) -> None:
+    source = _folder_of(
+        tmp_path,
+        {"a:b.txt": "Det regner.\n", "a_b.txt": "Det sner.\n", "x" * 250 + ".txt": "Ja.\n"},
+    )
+    results = list(bulk.run(source, tmp_path / "out", _danish()))
+    assert [r.status for r in results] == ["translated"] * 3
+    written = sorted(p.read_text("utf-8") for p in (tmp_path / "out").glob("*.en.txt"))
+    assert written == ["Det regner.\n", "Det sner.\n", "Ja.\n"]
+    assert all(len(p.name.encode()) <= 255 for p in (tmp_path / "out").iterdir())
+
+
+def test_repeated_jsonl_ids_are_each_translated_and_resumed(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    lines = [{"id": "same", "text": "Det regner."}, {"id": "same", "text": "Det sner."}]
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), "utf-8")
+    first = list(bulk.run(source, tmp_path / "out", _danish(), id_field="id"))
+    assert len(first) == 2 and len(list((tmp_path / "out").glob("*.en.txt"))) == 2
+    again = list(bulk.run(source, tmp_path / "out", _danish(), id_field="id"))
+    assert again == []  # both done: neither is dropped nor redone
+
+
+def test_report_that_is_not_ours_is_refused_and_damaged_lines_skipped(tmp_path: Path) -> None:
+    source = _folder_of(tmp_path, {"a.txt": "Det regner.\n", "b.txt": "Det sner.\n"})
+    other = tmp_path / "notes.txt"
+    other.write_text("my notes\nline two\n")
+    with pytest.raises(ArchiveError, match="not a bulk report"):
+        list(bulk.run(source, tmp_path / "out", _danish(), report=other))
+    assert other.read_text() == "my notes\nline two\n"
+    list(bulk.run(source, tmp_path / "out", _danish()))
+    report = tmp_path / "out" / "_report.jsonl"
+    first, second = report.read_bytes().splitlines(keepends=True)
+    report.write_bytes(first + b"\xff garbage\n" + second)
+    summary = bulk.previous_summary(tmp_path / "out")
+    assert summary.damaged == [2] and summary.resumed == 2
+    assert list(bulk.run(source, tmp_path / "out", _danish())) == []
+
+
+def test_folder_report_lists_warnings(tmp_path: Path) -> None:
+    source = _folder_of(tmp_path, {"a.txt": 'Han sagde "nej og gik.\n'})
+    list(bulk.run(source, tmp_path / "out", _danish()))
+    entry = json.loads((tmp_path / "out" / "_report.jsonl").read_text("utf-8"))
+    assert any("unbalanced quotation mark" in w for w in entry["warnings"])
+
+
+def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
+    source = _folder_of(tmp_path, {"a.txt": "Det regner.\n", "b.txt": "Det sner.\n"})
+    running = bulk.run(source, tmp_path / "out", _danish(), batch_size=1)
+    next(running)  # the first run holds the output
+    with pytest.raises(OutputLockedError, match="another bulk run"):
+        list(bulk.run(source, tmp_path / "out", _danish()))
+    assert len(list(running)) == 1  # the first run finishes undisturbed
+    assert len(list(bulk.run(source, tmp_path / "out", _danish()))) == 0
+
+
+def test_invalid_characters_fail_their_record_only(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    lines = ['{"text": "Det regner."}', '{"text": "Det \\ud800 sner."}', '{"text": "Ja\\u0007."}']
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    results = list(bulk.run(source, tmp_path / "out.jsonl", _danish()))
+    assert [r.status for r in results] == ["translated", "failed", "failed"]
+    assert "U+D800" in results[1].reason and "U+0007" in results[2].reason

@@ -226,3 +226,13 @@ def test_help_imports_nothing_heavy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_translate_refuses_a_huge_input_without_reading_it(tmp_path: Path) -> None:
+    result = run("translate", "/dev/zero", "--max-bytes", "1000", "--offline")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: /dev/zero: larger than the limit of 1000 bytes")
+
+
+def test_threads_are_bounded_by_the_machine() -> None:
+    assert run("translate", str(EXAMPLE), "--threads", "100000").exit_code == 2

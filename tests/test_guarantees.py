@@ -57,6 +57,13 @@ def test_unknown_guarantee_is_refused() -> None:
         Translator(guarantees=["spelling"])
 
 
+def test_an_error_missing_a_field_still_has_a_message() -> None:
+    from translator.errors import ModelNotInstalledError
+
+    error = ModelNotInstalledError(from_code="da")  # no to_code, no reason
+    assert str(error) == "no Argos da→? model is installed?"
+
+
 def test_problems_are_data_and_errors_pickle() -> None:
     problem = Problem("quotes", "quotation", "0 quotation(s) instead of 1")
     assert (problem.kind, problem.repairable) == ("quotation", True)

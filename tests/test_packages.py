@@ -97,3 +97,43 @@ def test_unreachable_index(packages: Path, monkeypatch: pytest.MonkeyPatch) -> N
     with pytest.raises(ModelInstallError, match="cannot read the package index"):
         argos.install_from_index("da", "en")
     assert _contents(packages) == []
+
+
+def _metadata(**fields: str) -> bytes:
+    return json.dumps({"from_code": "da", "to_code": "en", **fields}).encode()
+
+
+def _altered(package: Path, target: Path, name: str, data: bytes) -> Path:
+    """A copy of ``package`` with the member ending in ``name`` replaced by ``data``."""
+    with zipfile.ZipFile(package) as source, zipfile.ZipFile(target, "w") as out:
+        for info in source.infolist():
+            out.writestr(info, data if info.filename.endswith(name) else source.read(info))
+    return target
+
+
+@pytest.mark.parametrize(
+    ("member", "data", "problem"),
+    [
+        ("model/model.bin", b"\x00corrupt weights", "the model does not load"),
+        (
+            "metadata.json",
+            json.dumps({"from_code": "Danish!", "to_code": "en"}).encode(),
+            "from_code must be a language code",
+        ),  # fmt: skip
+        (
+            "metadata.json",
+            json.dumps({"from_code": "da", "to_code": "en", "package_version": "new"}).encode(),
+            "package_version",
+        ),  # fmt: skip
+    ],
+    ids=["corrupt-weights", "bad-language-code", "bad-version"],
+)
+def test_a_package_that_does_not_load_never_replaces_a_working_one(
+    packages: Path, argos_package: Path, tmp_path: Path, member: str, data: bytes, problem: str
+) -> None:
+    working = argos.install_file(argos_package)
+    bad = _altered(argos_package, tmp_path / "bad.argosmodel", member, data)
+    with pytest.raises(ModelInstallError, match=problem):
+        argos.install_file(bad)
+    assert argos.installed_models() == [working]
+    assert (working.path / "model" / "model.bin").read_bytes() != b"\x00corrupt weights"

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from translator.errors import InputFileError
-from translator.textfile import read_text, write_atomic
+from translator.textfile import read_noted, read_text, write_atomic
 
 
 @pytest.mark.parametrize(
@@ -15,6 +15,8 @@ from translator.textfile import read_text, write_atomic
         ("\ufeffÆbler\r\n".encode(), "Æbler\r\n"),
         ("Æbler og øl på å.\r\n".encode("cp1252"), "Æbler og øl på å.\r\n"),
         ("Søren «citat»\n".encode("latin-1"), "Søren «citat»\n"),
+        ("Æbler og øl\r\n".encode("utf-16"), "Æbler og øl\r\n"),
+        ("Æbler og øl\n".encode("utf-16-be").join([b"\xfe\xff", b""]), "Æbler og øl\n"),
     ],
 )
 def test_decodings(tmp_path: Path, data: bytes, expected: str) -> None:
@@ -54,3 +56,12 @@ def test_write_atomic_removes_what_a_killed_writer_left(tmp_path: Path) -> None:
     (tmp_path / ".a.txt.x1y2.partial").write_text("half")
     write_atomic(tmp_path / "a.txt", "whole")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_utf8_with_a_few_bad_bytes_stays_utf8_and_says_where(tmp_path: Path) -> None:
+    path = tmp_path / "in.txt"
+    path.write_bytes("Søren så en ål".encode() + b" \xff\xfe " + "på søen.\n".encode())
+    text, notes = read_noted(path)
+    assert text == "Søren så en ål \ufffd\ufffd på søen.\n"  # æ, ø, å intact: no mojibake
+    assert notes == [f"{path}: 2 byte sequence(s) that are not UTF-8, the first at byte 18, "
+                     "replaced by U+FFFD"]  # fmt: skip

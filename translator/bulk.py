@@ -11,6 +11,8 @@ uninterrupted run's.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import re
@@ -22,7 +24,12 @@ from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Literal
 
-from translator.errors import ArchiveError, TranslatorError, UnsupportedLanguageError
+from translator.errors import (
+    ArchiveError,
+    OutputLockedError,
+    TranslatorError,
+    UnsupportedLanguageError,
+)
 from translator.pipeline import Translation, Translator
 from translator.sources import DEFAULT_MAX_BYTES, REPORT_NAME, TEXT_SUFFIXES, Item, iter_items
 from translator.textfile import remove_partials, write_atomic
@@ -58,6 +65,7 @@ class BulkSummary:
     counts: Counter[str] = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
     resumed: int = 0
+    damaged: list[int] = field(default_factory=list)  # report lines skipped
 
     @property
     def failed(self) -> int:
@@ -95,6 +103,7 @@ def translate_items(translator: Translator, items: list[Item]) -> list[ItemResul
             results.append(ItemResult(item.id, "failed", str(outcome), None, item.record))
         else:
             status: Status = "translated" if outcome.translated else "passed"
+            outcome.warnings[:0] = item.notes
             results.append(ItemResult(item.id, status, "", outcome, item.record))
     return results
 
@@ -127,40 +136,104 @@ def _batches(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
 
 
 def output_name(item_id: str) -> str:
-    """The relative output path of an item: ``a/b/name.txt`` → ``a/b/name.en.txt``."""
+    """The relative output path of an item: ``a/b/name.txt`` → ``a/b/name.en.txt``.
+
+    Characters a file system may refuse are replaced; a name whose characters were
+    replaced, or that is too long for a file system (255 bytes), gets a short checksum
+    of the id, so that two ids never share an output (``a:b.txt``, ``a_b.txt``).
+    """
     path = PurePosixPath(item_id)
-    parts = [_UNSAFE_CHARS.sub("_", part).strip(". ") or "_" for part in path.parts]
+    parts = [_safe_part(part) for part in path.parts]
     name = parts[-1]
     stem, dot, suffix = name.rpartition(".")
     if not dot or f".{suffix.lower()}" not in TEXT_SUFFIXES:
         stem, suffix = name, "txt"
+    changed = [_safe_part(p) != p for p in path.parts]
+    if any(changed) or len(f"{stem}.en.{suffix}".encode()) > _MAX_NAME:
+        stem = f"{_clip(stem)}~{_digest(item_id)}"
     parts[-1] = f"{stem}.en.{suffix}"
     return "/".join(parts)
 
 
+def unique_output_name(item_id: str, taken: set[str]) -> str:
+    """:func:`output_name`, with a checksum added if the name is taken already (ignoring
+    case, as case-insensitive file systems do), e.g. by a repeated id."""
+    name = output_name(item_id)
+    serial = 0
+    while name.casefold() in taken:
+        serial += 1
+        folder, _, leaf = name.rpartition("/")
+        stem, _, suffix = leaf.rpartition(".en.")
+        leaf = f"{_clip(stem)}~{_digest(f'{item_id}#{serial}')}.en.{suffix}"
+        name = f"{folder}/{leaf}" if folder else leaf
+    return name
+
+
+_MAX_NAME = 255
+
+
+def _safe_part(part: str) -> str:
+    return _UNSAFE_CHARS.sub("_", part).strip(". ")[:200] or "_"
+
+
+def _clip(stem: str) -> str:
+    """At most 200 bytes of ``stem``, cut on a character boundary."""
+    return stem.encode("utf-8")[:200].decode("utf-8", "ignore")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+
+
 @dataclass
 class _ReportState:
-    done: set[str] = field(default_factory=set)
+    done: Counter[str] = field(default_factory=Counter)  # id → items done (ids may repeat)
     offset: int = 0  # of the JSONL output, after the last reported item
     summary: BulkSummary = field(default_factory=BulkSummary)
+    outputs: set[str] = field(default_factory=set)  # output names taken, case-folded
+    damaged: list[int] = field(default_factory=list)  # line numbers skipped
+    size: int = 0  # bytes of complete lines
+
+
+def _entry(line: bytes) -> dict[str, Any] | None:
+    """A report line as a dict, or ``None`` when it is not one of ours."""
+    try:
+        entry = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+        return None
+    return entry if entry.get("status") in ("translated", "passed", "skipped", "failed") else None
 
 
 def _read_report(path: Path) -> _ReportState:
-    """Read a report left by an earlier run, dropping a last line cut off by a crash."""
+    """Read a report left by an earlier run; a last line cut off by a crash does not count.
+
+    Raises:
+        ArchiveError: the file is not a report of ours (its first line is not one).
+    """
     state = _ReportState()
     if not path.exists():
         return state
+    if not path.is_file():
+        raise ArchiveError(path=path, problem="the report must be a regular file")
     data = path.read_bytes()
     complete = data[: data.rfind(b"\n") + 1]
-    if len(complete) != len(data):
-        with open(path, "r+b") as out:
-            out.truncate(len(complete))
-    for line in complete.decode("utf-8").splitlines():
-        entry = json.loads(line)
-        state.done.add(entry["id"])
-        state.summary.add(entry["id"], entry["status"], entry["reason"])
-        state.offset = entry.get("offset", state.offset)
-    state.summary.resumed = len(state.done)
+    state.size = len(complete)
+    for number, line in enumerate(complete.splitlines(), start=1):
+        entry = _entry(line)
+        if entry is None:
+            if number == 1:
+                raise ArchiveError(path=path, problem="not a bulk report; refusing to append")
+            state.damaged.append(number)
+            continue
+        state.done[entry["id"]] += 1
+        state.summary.add(entry["id"], entry["status"], str(entry.get("reason", "")))
+        if isinstance(entry.get("output"), str):
+            state.outputs.add(entry["output"].casefold())
+        offset = entry.get("offset", state.offset)
+        state.offset = offset if isinstance(offset, int) else state.offset
+    state.summary.resumed = sum(state.done.values())
     return state
 
 
@@ -179,22 +252,40 @@ class _Appended:
 
 
 class _Report(_Appended):
-    """The report file, which doubles as the resume manifest."""
+    """The report file, which doubles as the resume manifest, locked while a run writes.
+
+    The lock is an OS file lock (``flock``) on the report itself: a second run on the
+    same OUTPUT is refused, and a run killed with ``kill -9`` leaves no stale lock.
+    """
 
     def __init__(self, path: Path) -> None:
-        self.state = _read_report(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self._file = open(path, "a", encoding="utf-8")  # noqa: SIM115
+        try:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._file.close()
+            problem = "another bulk run is writing this output; wait for it or stop it"
+            raise OutputLockedError(path=path, problem=problem) from None
+        try:
+            self.state = _read_report(path)
+        except ArchiveError:
+            self._file.close()
+            raise
+        self._file.truncate(self.state.size)  # a line a crash cut off
 
     def add(self, result: ItemResult, output: str | None, offset: int | None) -> None:
         entry: dict[str, Any] = {"id": result.id, "status": result.status, "reason": result.reason}
         if result.translation is not None:
             entry["source_language"] = result.translation.source_language
+            if result.translation.warnings:
+                entry["warnings"] = result.translation.warnings
         if output is not None:
             entry["output"] = output
         if offset is not None:
             entry["offset"] = offset
-        self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        # ASCII escapes: an id from a non-UTF-8 file name (a lone surrogate) stays readable.
+        self._file.write(json.dumps(entry) + "\n")
 
 
 class _JsonlOutput(_Appended):
@@ -218,7 +309,9 @@ class _JsonlOutput(_Appended):
         )
         if translation and translation.glossary_hits:
             record["glossary_hits"] = translation.to_dict()["glossary_hits"]
-        self._file.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+        # A lone surrogate from the input is written as its JSON escape (\\ud800).
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        self._file.write(line.encode("utf-8", errors="backslashreplace"))
         return self._file.tell()
 
 
@@ -245,9 +338,8 @@ def run(
     """
     source_path, target = Path(source), Path(destination)
     to_jsonl = target.name.lower().endswith(".jsonl")
-    if source_path.resolve() == target.resolve():
-        raise ArchiveError(path=target, problem="the output must not be the input")
     report_path = Path(report) if report else _default_report(target, to_jsonl)
+    _check_paths(source_path, target, report_path)
     if not to_jsonl and target.is_dir():
         remove_partials(target)  # what a killed run was writing; once, not per file
     manifest = _Report(report_path)
@@ -259,15 +351,17 @@ def run(
         max_bytes=max_bytes,
         exclude=() if to_jsonl else (target,),  # an output folder inside the input
     )
-    todo = (item for item in items if item.id not in manifest.state.done)
+    taken = manifest.state.outputs
     try:
         pending = 0
+        todo = _not_done(items, manifest.state.done)
         for result in translate_stream(translator, todo, batch_size, jobs):
             output, offset = None, None
             if jsonl is not None:
                 offset = jsonl.write(result)
             elif result.translation is not None:
-                output = output_name(result.id)
+                output = unique_output_name(result.id, taken)
+                taken.add(output.casefold())
                 write_atomic(_within(target, output), result.translation.text, clean=False)
             manifest.add(result, output, offset)
             yield result
@@ -283,13 +377,38 @@ def run(
         manifest.close()
 
 
+def _check_paths(source: Path, target: Path, report: Path) -> None:
+    if source.resolve() == target.resolve():
+        raise ArchiveError(path=target, problem="the output must not be the input")
+    walked = (
+        source.is_dir()
+        and report.resolve().is_relative_to(source.resolve())
+        and not report.resolve().is_relative_to(target.resolve())
+        and report.suffix.lower() in TEXT_SUFFIXES
+    )
+    if report.resolve() == source.resolve() or walked:
+        raise ArchiveError(path=report, problem="the report must not be an input")
+
+
+def _not_done(items: Iterable[Item], done: Counter[str]) -> Iterator[Item]:
+    """The items an earlier run did not finish (a repeated id counts each time)."""
+    skip = Counter(done)
+    for item in items:
+        if skip[item.id] > 0:
+            skip[item.id] -= 1
+        else:
+            yield item
+
+
 def previous_summary(
     destination: str | os.PathLike[str], report: str | os.PathLike[str] | None = None
 ) -> BulkSummary:
-    """What an earlier, interrupted run of the same command already did."""
+    """What an earlier, interrupted run of the same command already did (read only)."""
     target = Path(destination)
     path = Path(report) if report else _default_report(target, target.name.endswith(".jsonl"))
-    return _read_report(path).summary
+    state = _read_report(path)
+    state.summary.damaged = state.damaged
+    return state.summary
 
 
 def _default_report(target: Path, to_jsonl: bool) -> Path:

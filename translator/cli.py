@@ -9,6 +9,7 @@ corrupt package, an unknown device or compute type); 130 interrupted.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,7 @@ import typer
 from translator.engine import SOURCE_LANGUAGE
 from translator.errors import InputFileError, TranslatorError
 
+_CORES = os.cpu_count() or 1
 app = typer.Typer(
     help="Offline Danish→English translation of news wire copy on Argos Translate models.",
     no_args_is_help=True,
@@ -156,7 +158,13 @@ def translate_cli(
         str, typer.Option("--compute-type", help="CTranslate2 compute type.")
     ] = "auto",
     device: Annotated[str, typer.Option("--device", help="cpu or cuda.")] = "cpu",
-    threads: Annotated[int, typer.Option("--threads", min=0, help="Threads (0: auto).")] = 0,
+    threads: Annotated[
+        int,
+        typer.Option("--threads", min=0, max=_CORES * 4, help="Threads (0: one per core)."),
+    ] = 0,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", min=1, help="Refuse a larger article.")
+    ] = 5_000_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notices or warnings.")] = False,
     tm: TmOption = None,
 ) -> None:
@@ -171,7 +179,7 @@ def translate_cli(
     )
     try:
         result = translate_file(
-            path, output, as_json=as_json, source_language=source_language,
+            path, output, as_json=as_json, source_language=source_language, max_bytes=max_bytes,
             compute_type=compute_type, device=device, threads=threads, **options,
         )  # fmt: skip
     except TranslatorError as error:
@@ -238,6 +246,8 @@ def bulk_cli(
         summary = bulk.previous_summary(destination, report)
         if summary.resumed and not quiet:
             typer.echo(f"resuming: {summary.resumed} items already done", err=True)
+        for line in summary.damaged:
+            typer.echo(f"warning: report line {line} is damaged; skipped", err=True)
         results = bulk.run(
             source, destination, translator, report=report, text_field=text_field,
             id_field=id_field, max_bytes=max_bytes, batch_size=batch_size, jobs=jobs,
@@ -284,7 +294,7 @@ def detect_cli(
     failed = False
     for path in paths:
         try:
-            text, name = read_source(path)
+            text, name, _ = read_source(path)
             found = detect_language(parse(text).prose)
         except TranslatorError as error:
             typer.echo(f"error: {error}", err=True)

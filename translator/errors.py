@@ -102,6 +102,10 @@ class ArchiveError(TranslatorError):
     """{path}: {problem}"""
 
 
+class OutputLockedError(TranslatorError):
+    """{path}: {problem}"""
+
+
 class TranslationMemoryError(TranslatorError):
     """{path}: not a translation memory: {problem}"""
 

@@ -13,20 +13,37 @@ import sys
 from typing import Any
 
 from translator.pipeline import Translation, Translator
-from translator.textfile import check_output, decode, read_text, write_atomic
+from translator.textfile import (
+    check_output,
+    decode_noted,
+    read_limited,
+    read_noted,
+    write_atomic,
+)
+
+#: The largest article ``translate`` reads unless told otherwise (as ``bulk``).
+DEFAULT_MAX_BYTES = 5_000_000
 
 STDIN = "-"
 
 
-def read_source(path: str | os.PathLike[str]) -> tuple[str, str]:
-    """Read an article from ``path`` (``-``: standard input); return (text, name).
+def read_source(
+    path: str | os.PathLike[str], max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> tuple[str, str, list[str]]:
+    """Read an article from ``path`` (``-``: standard input), at most ``max_bytes``.
+
+    Returns:
+        The text, a name for messages, and notes on its decoding (bad bytes replaced).
 
     Raises:
         InputFileError: missing, a folder, unreadable, empty, binary or undecodable.
     """
     if str(path) == STDIN:
-        return decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>"
-    return read_text(path), str(path)
+        data = read_limited(sys.stdin.buffer, max_bytes, "<stdin>")
+        text, notes = decode_noted(data, "<stdin>")
+        return text, "<stdin>", notes
+    text, notes = read_noted(path, max_bytes)
+    return text, str(path), notes
 
 
 def render(result: Translation, as_json: bool = False) -> str:
@@ -42,6 +59,7 @@ def translate_file(
     *,
     translator: Translator | None = None,
     as_json: bool = False,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
     **options: Any,
 ) -> Translation:
     """Translate the article in ``path`` and write it to ``output`` (atomically).
@@ -53,6 +71,7 @@ def translate_file(
             for a single article (one model replica with every core, detection tables
             freed before the model loads).
         as_json: Write the whole result as JSON instead of the English text.
+        max_bytes: Refuse a larger article (``None``: no limit).
         options: :class:`Translator` options, when ``translator`` is not given.
 
     Raises:
@@ -60,12 +79,13 @@ def translate_file(
             says which).
     """
     target = check_output(output, path) if output is not None else None
-    text, name = read_source(path)
+    text, name, notes = read_source(path, max_bytes)
     if translator is None:
         options.setdefault("inter_threads", 1)  # one article is one batch
         options.setdefault("release_detector", True)
         translator = Translator(**options)
     result = translator.translate(text, name)
+    result.warnings[:0] = notes
     if target is not None:
         write_atomic(target, render(result, as_json))
     return result

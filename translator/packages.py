@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import urllib.error
@@ -126,6 +127,38 @@ def _check_archive(path: Path) -> str:
     return top
 
 
+_CODE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?")
+_VERSION = re.compile(r"\d+(?:\.\d+)*")
+
+
+def _metadata_problem(metadata: dict[str, Any] | None) -> str:
+    """What is wrong with a package's ``metadata.json`` ("" when nothing)."""
+    if not metadata:
+        return "metadata.json is missing or not a JSON object"
+    for key in ("from_code", "to_code"):
+        if not isinstance(metadata.get(key), str) or not _CODE.fullmatch(metadata[key]):
+            return f"metadata.json: {key} must be a language code such as 'da'"
+    version = metadata.get("package_version", "0")
+    if not isinstance(version, str) or not _VERSION.fullmatch(version):
+        return "metadata.json: package_version must be a version such as '1.9'"
+    return ""
+
+
+def _load_problem(folder: Path) -> str:
+    """Load the package's SentencePiece and CTranslate2 models once ("" when both load),
+    so that a corrupt package never replaces a working one."""
+    import ctranslate2
+    import sentencepiece
+
+    try:
+        if (folder / "sentencepiece.model").exists():  # old packages have bpe.model
+            sentencepiece.SentencePieceProcessor(model_file=str(folder / "sentencepiece.model"))
+        ctranslate2.Translator(str(folder / "model"), device="cpu", intra_threads=1)
+    except (OSError, RuntimeError, ValueError) as error:
+        return f"the model does not load: {str(error).splitlines()[0] if str(error) else error}"
+    return ""
+
+
 def install_file(path: str | os.PathLike[str]) -> ModelInfo:
     """Install an ``.argosmodel`` file, replacing an installed copy of the same package.
 
@@ -143,8 +176,10 @@ def install_file(path: str | os.PathLike[str]) -> ModelInfo:
         with zipfile.ZipFile(source) as archive:
             archive.extractall(staging)
         metadata = _read_metadata(staging / top)
-        if not metadata or not metadata.get("from_code") or not metadata.get("to_code"):
-            raise ModelInstallError(source=source, problem="metadata.json lacks from_code/to_code")
+        problem = _metadata_problem(metadata) or _load_problem(staging / top)
+        if problem:
+            raise ModelInstallError(source=source, problem=problem)
+        assert metadata is not None
         final = target_root / top
         if final.exists():
             shutil.rmtree(final)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import stat
 import tarfile
 import zipfile
@@ -21,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, Literal
 
 from translator.errors import ArchiveError, InputFileError
-from translator.textfile import decode
+from translator.textfile import decode_noted
 
 TEXT_SUFFIXES = (".txt", ".md")
 TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
@@ -30,6 +31,8 @@ DEFAULT_MAX_BYTES = 5_000_000
 # A folder holding this is the output of an earlier bulk run: never walked as input.
 REPORT_NAME = "_report.jsonl"
 InputKind = Literal["folder", "zip", "tar", "jsonl"]
+# Lone surrogates (JSON allows "\ud800") and control characters are no article text.
+_INVALID_TEXT = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -41,12 +44,14 @@ class Item:
         text: The decoded text, or None when it could not be read.
         problem: Why it could not be read.
         record: The JSONL record it came from, carried through to the output.
+        notes: What reading it noticed (bad bytes replaced), for its warnings.
     """
 
     id: str
     text: str | None = None
     problem: str | None = None
     record: dict[str, Any] | None = field(default=None, compare=False)
+    notes: tuple[str, ...] = ()
 
 
 def input_kind(path: Path) -> InputKind:
@@ -125,9 +130,10 @@ def _article(item_id: str, data: bytes, max_bytes: int) -> Item:
     if len(data) > max_bytes:
         return Item(item_id, problem=f"larger than --max-bytes ({max_bytes} bytes)")
     try:
-        return Item(item_id, decode(data, item_id))
+        text, notes = decode_noted(data, item_id)
     except InputFileError as error:
         return Item(item_id, problem=error.fields["problem"])
+    return Item(item_id, text, notes=tuple(notes))
 
 
 def _folder(
@@ -269,4 +275,7 @@ def _record(
         return Item(item_id, problem=f"no text in field '{text_field}'", record=record)
     if not text.strip():
         return Item(item_id, problem="empty text", record=record)
+    if bad := _INVALID_TEXT.search(text):
+        problem = f"text has an invalid character U+{ord(bad.group()):04X} at {bad.start()}"
+        return Item(item_id, problem=problem, record=record)
     return Item(item_id, text, record=record)

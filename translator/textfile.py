@@ -2,39 +2,76 @@
 
 from __future__ import annotations
 
+import codecs
 import glob
 import os
+import re
 import secrets
 import stat
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from translator.errors import InputFileError, OutputFileError
 
 PARTIAL = ".partial"  # the suffix of a file being written
 # Windows-1252 decodes almost any byte string; these C1 controls show it was not meant.
 _CONTROL = {chr(c) for c in range(32)} - set("\t\n\r\f\v")
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 def decode(data: bytes, name: str | os.PathLike[str]) -> str:
-    """Decode ``data`` as UTF-8 (with or without BOM), else Windows-1252/Latin-1.
+    """Decode ``data``; see :func:`decode_noted` (this drops its notes)."""
+    return decode_noted(data, name)[0]
 
-    Line endings are kept as they are.
+
+def decode_noted(data: bytes, name: str | os.PathLike[str]) -> tuple[str, list[str]]:
+    """Decode ``data``, and say what was not clean.
+
+    UTF-16 with a byte-order mark; UTF-8 (with or without BOM); UTF-8 with a few bad
+    bytes is read as UTF-8 with those bytes replaced (U+FFFD) and a note naming the first
+    position, never re-decoded whole; text with no UTF-8 multi-byte character at all but
+    bytes that are not UTF-8 is legacy Windows-1252/Latin-1. Line endings are kept.
+
+    Returns:
+        The text, and notes (one line each) for the warnings.
 
     Raises:
         InputFileError: empty, binary or undecodable data.
     """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return _checked(data.decode("utf-16"), name), []
+        except UnicodeDecodeError as error:
+            raise InputFileError(path=name, problem=f"bad UTF-16 at byte {error.start}") from None
     if not data.strip():
         raise InputFileError(path=name, problem="empty file")
     if b"\0" in data:
         raise InputFileError(path=name, problem="binary file (contains NUL bytes)")
+    notes = []
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
+    except UnicodeDecodeError as error:
+        if _UTF8_MULTIBYTE.search(data):  # UTF-8 after all, with some damage
+            text = data.decode("utf-8-sig", errors="replace")
+            bad = text.count("\ufffd")
+            notes.append(
+                f"{name}: {bad} byte sequence(s) that are not UTF-8, the first at byte "
+                f"{error.start}, replaced by U+FFFD"
+            )
+        else:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                text = data.decode("latin-1")
+    return _checked(text, name), notes
+
+
+def _checked(text: str, name: str | os.PathLike[str]) -> str:
+    if not text.strip():
+        raise InputFileError(path=name, problem="empty file")
     controls = sum(1 for char in text if char in _CONTROL)
     if controls > max(2, len(text) // 100):
         raise InputFileError(path=name, problem="binary file (control characters)")
@@ -42,21 +79,46 @@ def decode(data: bytes, name: str | os.PathLike[str]) -> str:
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
-    """Read and decode a text file; see :func:`decode`.
+    """Read and decode a text file; see :func:`read_noted`."""
+    return read_noted(path)[0]
+
+
+def read_noted(path: str | os.PathLike[str], max_bytes: int | None = None) -> tuple[str, list[str]]:
+    """Read and decode a text file, with notes; see :func:`decode_noted`.
+
+    Args:
+        path: The file.
+        max_bytes: Refuse a file larger than this; no more than this is ever read
+            (``/dev/zero`` costs nothing).
 
     Raises:
-        InputFileError: missing, a folder, unreadable, empty, binary or undecodable.
+        InputFileError: missing, a folder, unreadable, too large, empty, binary or
+            undecodable.
     """
     source = Path(path)
     if source.is_dir():
         raise InputFileError(path=source, problem="is a folder, not a file")
     try:
-        data = source.read_bytes()
+        with open(source, "rb") as stream:
+            data = read_limited(stream, max_bytes, source)
     except FileNotFoundError:
         raise InputFileError(path=source, problem="no such file") from None
     except OSError as error:
         raise InputFileError(path=source, problem=error.strerror or str(error)) from None
-    return decode(data, source)
+    return decode_noted(data, source)
+
+
+def read_limited(stream: BinaryIO, max_bytes: int | None, name: str | os.PathLike[str]) -> bytes:
+    """All of ``stream``, or an error once it passes ``max_bytes``.
+
+    Raises:
+        InputFileError: larger than ``max_bytes``.
+    """
+    data = stream.read() if max_bytes is None else stream.read(max_bytes + 1)
+    if max_bytes is not None and len(data) > max_bytes:
+        problem = f"larger than the limit of {max_bytes} bytes (raise it with --max-bytes)"
+        raise InputFileError(path=name, problem=problem)
+    return data
 
 
 def check_output(path: str | os.PathLike[str], *inputs: str | os.PathLike[str]) -> Path:
