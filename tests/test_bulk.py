@@ -445,3 +445,33 @@ def test_invalid_characters_fail_their_record_only(tmp_path: Path) -> None:
     results = list(bulk.run(source, tmp_path / "out.jsonl", _danish()))
     assert [r.status for r in results] == ["translated", "failed", "failed"]
     assert "U+D800" in results[1].reason and "U+0007" in results[2].reason
+
+
+def test_a_truncated_archive_keeps_every_item_before_the_damage(tmp_path: Path) -> None:
+    archive = tmp_path / "big.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for i in range(40):  # random bytes do not compress: the damage falls late
+            data = f"Artikel {i}. ".encode() + os.urandom(3000).hex().encode()
+            info = tarfile.TarInfo(f"a{i:02}.txt")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    data = archive.read_bytes()
+    archive.write_bytes(data[: len(data) * 3 // 4])
+    results = list(bulk.run(archive, tmp_path / "out", _danish(), batch_size=8))
+    assert results[-1].status == "failed" and "corrupt tar archive" in results[-1].reason
+    done = [r for r in results[:-1] if r.status == "translated"]
+    assert len(done) >= 20 and len(list((tmp_path / "out").glob("*.en.txt"))) == len(done)
+
+
+def test_an_encrypted_zip_member_fails_alone(tmp_path: Path) -> None:
+    archive = tmp_path / "enc.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("a.txt", "Det regner i dag.")
+        out.writestr("b.txt", "Det sner i dag.")
+    data = bytearray(archive.read_bytes())
+    data[data.find(b"PK\x03\x04", 1) + 6] |= 1  # b.txt's local header: "encrypted"
+    data[data.rfind(b"PK\x01\x02") + 8] |= 1  # and its central directory entry
+    archive.write_bytes(bytes(data))
+    results = list(bulk.run(archive, tmp_path / "out", _danish()))
+    assert [r.status for r in results] == ["translated", "failed"]
+    assert "encrypted" in results[1].reason

@@ -16,6 +16,7 @@ import re
 import stat
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -99,13 +100,24 @@ def iter_items(
     source = Path(path)
     kind = input_kind(source)
     if kind == "folder":
-        yield from _folder(source, max_bytes, tuple(p.resolve() for p in exclude))
+        items = _folder(source, max_bytes, tuple(p.resolve() for p in exclude))
     elif kind == "zip":
-        yield from _zip(source, max_bytes)
+        items = _zip(source, max_bytes)
     elif kind == "tar":
-        yield from _tar(source, max_bytes)
+        items = _tar(source, max_bytes)
     else:
-        yield from _jsonl(source, text_field, id_field, max_bytes)
+        items = _jsonl(source, text_field, id_field, max_bytes)
+    count = 0
+    try:
+        for item in items:
+            count += 1
+            yield item
+    except ArchiveError as error:
+        if not count:
+            raise
+        # Damage after the first item (a truncated archive): what came before is
+        # translated and kept; the rest fails as one item that says why.
+        yield Item(f"{source.name}: after item {count}", problem=str(error.fields["problem"]))
 
 
 def count_items(path: str | os.PathLike[str], exclude: tuple[Path, ...] = ()) -> int:
@@ -206,7 +218,8 @@ def _zip(path: Path, max_bytes: int, read: bool = True) -> Iterator[Item]:
             try:
                 with archive.open(info) as member:
                     data = _read_limited(member, max_bytes)
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as error:
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError,
+                    zlib.error) as error:  # fmt: skip  # RuntimeError: an encrypted member
                 yield Item(info.filename, problem=f"unreadable archive member: {error}")
                 continue
             yield _article(info.filename, data, max_bytes)
@@ -240,7 +253,7 @@ def _tar(path: Path, max_bytes: int, read: bool = True) -> Iterator[Item]:
                 member = archive.extractfile(info)
                 data = _read_limited(member, max_bytes) if member else b""
                 yield _article(name, data, max_bytes)
-    except (tarfile.TarError, OSError, EOFError, zipfile.BadZipFile) as error:
+    except (tarfile.TarError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
         raise ArchiveError(path=path, problem=f"corrupt tar archive: {error}") from None
 
 
