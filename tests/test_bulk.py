@@ -475,3 +475,27 @@ def test_an_encrypted_zip_member_fails_alone(tmp_path: Path) -> None:
     results = list(bulk.run(archive, tmp_path / "out", _danish()))
     assert [r.status for r in results] == ["translated", "failed"]
     assert "encrypted" in results[1].reason
+
+
+def test_ctrl_c_stops_keeps_finished_items_and_resumes(
+    tmp_path: Path, installed_model: Path
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        "".join(json.dumps({"text": danish_article(i)}) + "\n" for i in range(400)), "utf-8"
+    )
+    output = tmp_path / "out.jsonl"
+    report = tmp_path / "out.jsonl.report.jsonl"
+    process = subprocess.Popen(_cli(str(source), str(output)), env=os.environ)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if report.exists() and report.read_text("utf-8").count("\n") >= 8:
+            process.send_signal(signal.SIGINT)
+            break
+        time.sleep(0.01)
+    assert process.wait(timeout=30) == 130, "Ctrl-C must end the run with exit code 130"
+    kept = report.read_text("utf-8").count("\n")
+    assert 8 <= kept < 400  # every item reported before the interrupt is still there
+    subprocess.run(_cli(str(source), str(output)), check=True, env=os.environ)
+    assert report.read_text("utf-8").count("\n") == 400
+    assert output.read_text("utf-8").count("\n") == 400

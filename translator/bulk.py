@@ -17,7 +17,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
@@ -113,21 +113,25 @@ def translate_stream(
 ) -> Iterator[ItemResult]:
     """Yield the results of ``items`` in order, ``batch_size`` items a batch.
 
-    With ``jobs`` > 1, that many batches are translated at once on threads (the engine
-    releases the GIL while decoding); results still come in input order, and no more
-    than ``2 × jobs`` batches are held in memory.
+    Batches are translated on ``jobs`` worker threads (the engine releases the GIL while
+    decoding); results still come in input order, and no more than ``2 × jobs`` batches
+    are held in memory. The caller's thread only waits, so Ctrl-C reaches it at once:
+    the batches in flight are abandoned (their items are not reported, so a rerun does
+    them), nothing waits for them.
     """
     batches = _batches(iter(items), batch_size)
-    if jobs <= 1:
-        for batch in batches:
-            yield from translate_items(translator, batch)
-        return
-    with ThreadPoolExecutor(jobs) as pool:
-        pending = [pool.submit(translate_items, translator, b) for b in islice(batches, 2 * jobs)]
+    workers = max(1, jobs)
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="translator-bulk")
+    try:
+        pending = [
+            pool.submit(translate_items, translator, b) for b in islice(batches, 2 * workers)
+        ]
         while pending:
             results = pending.pop(0).result()
             pending.extend(pool.submit(translate_items, translator, b) for b in islice(batches, 1))
             yield from results
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _batches(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
@@ -326,7 +330,7 @@ def run(
     max_bytes: int = DEFAULT_MAX_BYTES,
     batch_size: int = 64,
     jobs: int = 1,
-) -> Iterator[ItemResult]:
+) -> Generator[ItemResult, None, None]:
     """Translate everything in ``source`` into ``destination``; yield each new result.
 
     ``destination`` is a folder (mirroring relative paths, ``name.en.txt``) or, when it

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -237,6 +237,7 @@ def bulk_cli(
     from translator.sources import count_items
 
     started = time.monotonic()
+    running: Generator[bulk.ItemResult, None, None] | None = None
     options = _options(
         glossary, no_default_glossary, quote_style, beam_size, max_decoding_length, tm, offline
     )
@@ -248,7 +249,7 @@ def bulk_cli(
             typer.echo(f"resuming: {summary.resumed} items already done", err=True)
         for line in summary.damaged:
             typer.echo(f"warning: report line {line} is damaged; skipped", err=True)
-        results = bulk.run(
+        results = running = bulk.run(
             source, destination, translator, report=report, text_field=text_field,
             id_field=id_field, max_bytes=max_bytes, batch_size=batch_size, jobs=jobs,
         )  # fmt: skip
@@ -264,8 +265,13 @@ def bulk_cli(
     except TranslatorError as error:
         _fail(error)
     except KeyboardInterrupt:
+        # Every finished item is written and reported once the run is closed; the batch
+        # being decoded is abandoned, not awaited (a rerun translates it).
+        if running is not None:
+            running.close()
         typer.echo("interrupted: rerun the same command to resume", err=True)
-        raise typer.Exit(130) from None
+        sys.stderr.flush()
+        os._exit(130)
     counts = summary.counts
     typer.echo(
         f"translated {counts['translated']}, passed through (English) {counts['passed']}, "
