@@ -226,10 +226,13 @@ def test_output_inside_input_is_not_walked(tmp_path: Path) -> None:
     assert {r.id for r in again} == set(EXPECTED)
 
 
-def test_rerun_skips_finished_items(tmp_path: Path) -> None:
+def test_rerun_skips_finished_items_and_retries_failed_ones(tmp_path: Path) -> None:
     source = make_folder(tmp_path / "in")
-    run_bulk(source, tmp_path / "out")
-    assert run_bulk(source, tmp_path / "out") == []
+    first = run_bulk(source, tmp_path / "out")
+    again = run_bulk(source, tmp_path / "out")
+    assert [(r.id, r.status) for r in again] == [(r.id, r.status) for r in first]
+    redone = [r for r in again if not r.resumed]
+    assert redone and {r.status for r in redone} == {"failed"}
 
 
 def test_cli_exit_codes_and_summary(tmp_path: Path, installed_model: Path) -> None:
@@ -402,7 +405,7 @@ def test_repeated_jsonl_ids_are_each_translated_and_resumed(tmp_path: Path) -> N
     first = list(bulk.run(source, tmp_path / "out", _danish(), id_field="id"))
     assert len(first) == 2 and len(list((tmp_path / "out").glob("*.en.txt"))) == 2
     again = list(bulk.run(source, tmp_path / "out", _danish(), id_field="id"))
-    assert again == []  # both done: neither is dropped nor redone
+    assert [r.resumed for r in again] == [True, True]  # neither dropped nor redone
 
 
 def test_report_that_is_not_ours_is_refused_and_damaged_lines_skipped(tmp_path: Path) -> None:
@@ -418,7 +421,7 @@ def test_report_that_is_not_ours_is_refused_and_damaged_lines_skipped(tmp_path: 
     report.write_bytes(first + b"\xff garbage\n" + second)
     summary = bulk.previous_summary(tmp_path / "out")
     assert summary.damaged == [2] and summary.resumed == 2
-    assert list(bulk.run(source, tmp_path / "out", _danish())) == []
+    assert all(r.resumed for r in bulk.run(source, tmp_path / "out", _danish()))
 
 
 def test_folder_report_lists_warnings(tmp_path: Path) -> None:
@@ -435,7 +438,7 @@ def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
     with pytest.raises(OutputLockedError, match="another bulk run"):
         list(bulk.run(source, tmp_path / "out", _danish()))
     assert len(list(running)) == 1  # the first run finishes undisturbed
-    assert len(list(bulk.run(source, tmp_path / "out", _danish()))) == 0
+    assert all(r.resumed for r in bulk.run(source, tmp_path / "out", _danish()))
 
 
 def test_invalid_characters_fail_their_record_only(tmp_path: Path) -> None:
@@ -499,3 +502,40 @@ def test_ctrl_c_stops_keeps_finished_items_and_resumes(
     subprocess.run(_cli(str(source), str(output)), check=True, env=os.environ)
     assert report.read_text("utf-8").count("\n") == 400
     assert output.read_text("utf-8").count("\n") == 400
+
+
+def _new(results: object) -> list[str]:
+    return [r.id for r in results if not r.resumed]  # type: ignore[attr-defined]
+
+
+def test_rerun_redoes_changed_inputs_and_options_and_forgets_deleted_ones(
+    tmp_path: Path,
+) -> None:
+    source = _folder_of(tmp_path, {"a.txt": "Han sagde „ja“.\n", "b.txt": "Det sner.\n"})
+    out = tmp_path / "out"
+    assert _new(bulk.run(source, out, _danish())) == ["a.txt", "b.txt"]
+    (source / "b.txt").write_text("Det regner.\n", "utf-8")
+    assert _new(bulk.run(source, out, _danish())) == ["b.txt"]
+    assert (out / "b.en.txt").read_text("utf-8") == "Det regner.\n"  # the same output name
+    english = Translator(CopyEngine(), source_language="da", quote_style="english")
+    assert _new(bulk.run(source, out, english)) == ["a.txt", "b.txt"]
+    assert (out / "a.en.txt").read_text("utf-8") == "Han sagde “ja”.\n"
+    (source / "a.txt").unlink()
+    assert [r.id for r in bulk.run(source, out, english)] == ["b.txt"]
+
+
+def test_jsonl_rerun_after_a_change_equals_a_fresh_run(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+
+    def write(texts: list[str]) -> None:
+        source.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), "utf-8")
+
+    write(["Det regner.", "Det sner.", "Det blæser."])
+    list(bulk.run(source, tmp_path / "out.jsonl", _danish()))
+    write(["Det regner.", "Solen skinner.", "Det blæser."])
+    assert _new(bulk.run(source, tmp_path / "out.jsonl", _danish())) == ["line 2", "line 3"]
+    list(bulk.run(source, tmp_path / "fresh.jsonl", _danish()))
+    assert (tmp_path / "out.jsonl").read_bytes() == (tmp_path / "fresh.jsonl").read_bytes()
+    write(["Det regner."])
+    assert _new(bulk.run(source, tmp_path / "out.jsonl", _danish())) == []
+    assert (tmp_path / "out.jsonl").read_text("utf-8").count("\n") == 1

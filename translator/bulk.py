@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -49,6 +49,7 @@ class ItemResult:
         reason: Why it was skipped or failed.
         translation: The translation, when there is one.
         record: The JSONL record it came from.
+        resumed: Done by an earlier run, unchanged since: not translated again.
     """
 
     id: str
@@ -56,6 +57,7 @@ class ItemResult:
     reason: str = ""
     translation: Translation | None = None
     record: dict[str, Any] | None = None
+    resumed: bool = False
 
 
 @dataclass
@@ -191,8 +193,8 @@ def _digest(text: str) -> str:
 
 @dataclass
 class _ReportState:
-    done: Counter[str] = field(default_factory=Counter)  # id → items done (ids may repeat)
-    offset: int = 0  # of the JSONL output, after the last reported item
+    entries: list[tuple[dict[str, Any], int]] = field(default_factory=list)  # (entry, line end)
+    latest: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)  # (id, n) →
     summary: BulkSummary = field(default_factory=BulkSummary)
     outputs: set[str] = field(default_factory=set)  # output names taken, case-folded
     damaged: list[int] = field(default_factory=list)  # line numbers skipped
@@ -224,20 +226,23 @@ def _read_report(path: Path) -> _ReportState:
     data = path.read_bytes()
     complete = data[: data.rfind(b"\n") + 1]
     state.size = len(complete)
-    for number, line in enumerate(complete.splitlines(), start=1):
+    end = 0
+    for number, line in enumerate(complete.splitlines(keepends=True), start=1):
+        end += len(line)
         entry = _entry(line)
         if entry is None:
             if number == 1:
                 raise ArchiveError(path=path, problem="not a bulk report; refusing to append")
             state.damaged.append(number)
             continue
-        state.done[entry["id"]] += 1
-        state.summary.add(entry["id"], entry["status"], str(entry.get("reason", "")))
+        state.entries.append((entry, end))
+        occurrence = entry.get("n", 0)
+        state.latest[(entry["id"], occurrence if isinstance(occurrence, int) else 0)] = entry
         if isinstance(entry.get("output"), str):
             state.outputs.add(entry["output"].casefold())
-        offset = entry.get("offset", state.offset)
-        state.offset = offset if isinstance(offset, int) else state.offset
-    state.summary.resumed = sum(state.done.values())
+    for entry in state.latest.values():
+        state.summary.add(entry["id"], entry["status"], str(entry.get("reason", "")))
+    state.summary.resumed = sum(1 for e in state.latest.values() if e["status"] != "failed")
     return state
 
 
@@ -278,8 +283,19 @@ class _Report(_Appended):
             raise
         self._file.truncate(self.state.size)  # a line a crash cut off
 
-    def add(self, result: ItemResult, output: str | None, offset: int | None) -> None:
+    def truncate(self, size: int) -> None:
+        """Forget every line after the first ``size`` bytes."""
+        self._file.flush()
+        self._file.truncate(size)
+
+    def add(
+        self, result: ItemResult, output: str | None, offset: int | None, mark: tuple[int, str]
+    ) -> None:
+        occurrence, digest = mark
         entry: dict[str, Any] = {"id": result.id, "status": result.status, "reason": result.reason}
+        if occurrence:
+            entry["n"] = occurrence  # the id's n-th repeat in the input
+        entry["digest"] = digest
         if result.translation is not None:
             entry["source_language"] = result.translation.source_language
             if result.translation.warnings:
@@ -293,11 +309,14 @@ class _Report(_Appended):
 
 
 class _JsonlOutput(_Appended):
-    def __init__(self, path: Path, offset: int) -> None:
+    def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = open(path, "ab")  # noqa: SIM115
-        self._file.truncate(offset)  # drop what was written after the last reported item
-        self._file.seek(offset)
+        self._file = open(path, "ab")  # noqa: SIM115  # cut back by _Resume when needed
+
+    def truncate(self, offset: int) -> None:
+        """Drop what was written after ``offset`` (appends then go on from there)."""
+        self._file.flush()
+        self._file.truncate(offset)
 
     def write(self, result: ItemResult) -> int:
         record: dict[str, Any] = dict(result.record) if result.record else {"id": result.id}
@@ -347,7 +366,8 @@ def run(
     if not to_jsonl and target.is_dir():
         remove_partials(target)  # what a killed run was writing; once, not per file
     manifest = _Report(report_path)
-    jsonl = _JsonlOutput(target, manifest.state.offset) if to_jsonl else None
+    jsonl = _JsonlOutput(target) if to_jsonl else None
+    resume = _Resume(manifest, jsonl, translator.settings_key())
     items = iter_items(
         source_path,
         text_field=text_field,
@@ -358,16 +378,19 @@ def run(
     taken = manifest.state.outputs
     try:
         pending = 0
-        todo = _not_done(items, manifest.state.done)
-        for result in translate_stream(translator, todo, batch_size, jobs):
+        for result in translate_stream(translator, resume.todo(items), batch_size, jobs):
+            yield from resume.drain()
+            mark = resume.next_mark()
             output, offset = None, None
             if jsonl is not None:
                 offset = jsonl.write(result)
             elif result.translation is not None:
-                output = unique_output_name(result.id, taken)
+                output = resume.outputs.get((result.id, mark[0])) or unique_output_name(
+                    result.id, taken
+                )
                 taken.add(output.casefold())
                 write_atomic(_within(target, output), result.translation.text, clean=False)
-            manifest.add(result, output, offset)
+            manifest.add(result, output, offset, mark)
             yield result
             pending += 1
             if pending >= batch_size:
@@ -375,10 +398,97 @@ def run(
                     jsonl.sync()  # the output is durable before the report says so
                 manifest.sync()
                 pending = 0
+        yield from resume.drain()
+        resume.finish()
     finally:
         if jsonl is not None:
             jsonl.close()
         manifest.close()
+
+
+class _Resume:
+    """Decide, item by item, what an earlier run did that need not be done again.
+
+    An item is done when the report holds it (by id and repeat) with the same digest
+    (of its text and the translator's settings: model, decoding, glossary, quote style,
+    guarantees) and a status other than ``failed``. A folder output redoes just the
+    items that changed or failed, under their old output names. A JSONL output is
+    positional: the longest unchanged prefix is kept and everything after the first
+    changed item is written again (output and report cut back to that point).
+    """
+
+    def __init__(self, manifest: _Report, jsonl: _JsonlOutput | None, key: str) -> None:
+        self.manifest, self.jsonl, self.key = manifest, jsonl, key
+        self.state = manifest.state
+        self.seen: Counter[str] = Counter()
+        self.position = 0  # JSONL: the report entry the next item must match
+        self.redoing = False
+        # In input order: a resumed result, or the (repeat, digest) of an item to translate.
+        self.queue: deque[ItemResult | tuple[int, str]] = deque()
+        self.outputs: dict[tuple[str, int], str] = {}  # earlier output names, reused
+
+    def todo(self, items: Iterable[Item]) -> Iterator[Item]:
+        """The items to translate; the others become resumed results (see :meth:`drain`)."""
+        for item in items:
+            repeat = self.seen[item.id]
+            self.seen[item.id] += 1
+            content = item.text if item.text is not None else f"problem: {item.problem}"
+            digest = _digest(f"{self.key}\n{content}")
+            entry = self._match(item.id, repeat, digest)
+            if entry is not None:
+                self.queue.append(
+                    ItemResult(item.id, entry["status"], str(entry.get("reason", "")),
+                               record=item.record, resumed=True)
+                )  # fmt: skip
+                continue
+            self.queue.append((repeat, digest))
+            yield item
+
+    def _match(self, item_id: str, repeat: int, digest: str) -> dict[str, Any] | None:
+        def unchanged(entry: dict[str, Any]) -> bool:
+            return entry["status"] != "failed" and entry.get("digest") == digest
+
+        if self.jsonl is None:
+            entry = self.state.latest.get((item_id, repeat))
+            if entry is not None and isinstance(entry.get("output"), str):
+                self.outputs[(item_id, repeat)] = entry["output"]
+            return entry if entry is not None and unchanged(entry) else None
+        if not self.redoing and self.position < len(self.state.entries):
+            entry = self.state.entries[self.position][0]
+            if (entry["id"], entry.get("n", 0)) == (item_id, repeat) and unchanged(entry):
+                self.position += 1
+                return entry
+        if not self.redoing:
+            self.redoing = True
+            self._cut()
+        return None
+
+    def _cut(self) -> None:
+        """JSONL: drop output and report lines after the kept prefix."""
+        assert self.jsonl is not None
+        if self.position:
+            entry, end = self.state.entries[self.position - 1]
+            self.jsonl.truncate(int(entry.get("offset", 0)))
+            self.manifest.truncate(end)
+        else:
+            self.jsonl.truncate(0)
+            self.manifest.truncate(0)
+
+    def drain(self) -> Iterator[ItemResult]:
+        """The resumed results before the next item to translate, in input order."""
+        while self.queue and isinstance(self.queue[0], ItemResult):
+            yield self.queue.popleft()  # type: ignore[misc]
+
+    def next_mark(self) -> tuple[int, str]:
+        """The (repeat, digest) of the next translated item (after :meth:`drain`)."""
+        mark = self.queue.popleft()
+        assert not isinstance(mark, ItemResult)
+        return mark
+
+    def finish(self) -> None:
+        """At the end: a JSONL output keeps no more than the items the input still has."""
+        if self.jsonl is not None and not self.redoing:
+            self._cut()
 
 
 def _check_paths(source: Path, target: Path, report: Path) -> None:
@@ -392,16 +502,6 @@ def _check_paths(source: Path, target: Path, report: Path) -> None:
     )
     if report.resolve() == source.resolve() or walked:
         raise ArchiveError(path=report, problem="the report must not be an input")
-
-
-def _not_done(items: Iterable[Item], done: Counter[str]) -> Iterator[Item]:
-    """The items an earlier run did not finish (a repeated id counts each time)."""
-    skip = Counter(done)
-    for item in items:
-        if skip[item.id] > 0:
-            skip[item.id] -= 1
-        else:
-            yield item
 
 
 def previous_summary(

@@ -244,16 +244,17 @@ def bulk_cli(
     try:
         translator = Translator(**options)
         translator.engine_for(SOURCE_LANGUAGE)  # load (or install) the model before reading
-        summary = bulk.previous_summary(destination, report)
-        if summary.resumed and not quiet:
-            typer.echo(f"resuming: {summary.resumed} items already done", err=True)
-        for line in summary.damaged:
+        previous = bulk.previous_summary(destination, report)
+        if previous.resumed and not quiet:
+            typer.echo(f"resuming: {previous.resumed} items done before", err=True)
+        for line in previous.damaged:
             typer.echo(f"warning: report line {line} is damaged; skipped", err=True)
+        summary = bulk.BulkSummary()  # of the items the input has now
         results = running = bulk.run(
             source, destination, translator, report=report, text_field=text_field,
             id_field=id_field, max_bytes=max_bytes, batch_size=batch_size, jobs=jobs,
         )  # fmt: skip
-        total = None if quiet else count_items(source, (destination,)) - summary.resumed
+        total = None if quiet else count_items(source, (destination,))
         sentences = 0
         with tqdm(results, total=total, unit=" articles", file=sys.stderr, disable=quiet) as bar:
             for result in bar:

@@ -270,6 +270,13 @@ class Translator:
                 self._cache.popitem(last=False)
         return found
 
+    def settings_key(self, language: str = SOURCE_LANGUAGE) -> str:
+        """What decides an article's English besides its text: the model and decoding
+        options, the guarantees and their rules (glossary, quote style), a forced
+        language. Bulk runs redo an item when this changes."""
+        engine = fingerprint(self.engine_for(self.source_language or language))
+        return f"{engine}|{self._guard_key}|{self.source_language or ''}"
+
     # -- public API ----------------------------------------------------------------------
 
     def translate(self, text: str, source: str = "text") -> Translation:
