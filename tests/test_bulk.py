@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from translator import Translator, bulk
 from translator.cli import app
-from translator.errors import ArchiveError, OutputLockedError
+from translator.errors import ArchiveError, OutputFileError, OutputLockedError
 from translator.sources import iter_items
 
 ENGLISH = "This is an English sentence about the weather, and it will rain tomorrow.\n"
@@ -539,3 +539,25 @@ def test_jsonl_rerun_after_a_change_equals_a_fresh_run(tmp_path: Path) -> None:
     write(["Det regner."])
     assert _new(bulk.run(source, tmp_path / "out.jsonl", _danish())) == []
     assert (tmp_path / "out.jsonl").read_text("utf-8").count("\n") == 1
+
+
+@pytest.mark.parametrize("output", ["a-file.txt", "/proc/out", "/proc/out.jsonl"])
+def test_unwritable_bulk_outputs_are_refused_before_any_work(tmp_path: Path, output: str) -> None:
+    source = _folder_of(tmp_path, {"a.txt": "Det regner.\n"})
+    (tmp_path / "a-file.txt").write_text("keep me")
+    target = tmp_path / output if not output.startswith("/") else Path(output)
+    with pytest.raises(OutputFileError):
+        list(bulk.run(source, target, _danish()))
+    assert (tmp_path / "a-file.txt").read_text() == "keep me"
+
+
+def test_non_utf8_file_names_get_outputs_and_reports(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / os.fsdecode(b"k\xf8benhavn.txt")).write_text("Det regner.\n", "utf-8")
+    (source / "kobenhavn.txt").write_text("Det sner.\n", "utf-8")
+    first = list(bulk.run(source, tmp_path / "out", _danish()))
+    assert [r.status for r in first] == ["translated", "translated"]
+    assert len(list((tmp_path / "out").glob("*.en.txt"))) == 2
+    again = list(bulk.run(source, tmp_path / "out", _danish()))  # the report reads back
+    assert [r.resumed for r in again] == [True, True]

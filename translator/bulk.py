@@ -26,13 +26,14 @@ from typing import IO, Any, Literal
 
 from translator.errors import (
     ArchiveError,
+    OutputFileError,
     OutputLockedError,
     TranslatorError,
     UnsupportedLanguageError,
 )
 from translator.pipeline import Translation, Translator
 from translator.sources import DEFAULT_MAX_BYTES, REPORT_NAME, TEXT_SUFFIXES, Item, iter_items
-from translator.textfile import remove_partials, write_atomic
+from translator.textfile import check_output, remove_partials, write_atomic
 
 Status = Literal["translated", "passed", "skipped", "failed"]
 _UNSAFE_CHARS = re.compile(r"[^\w.\- ]+")
@@ -492,8 +493,20 @@ class _Resume:
 
 
 def _check_paths(source: Path, target: Path, report: Path) -> None:
+    """Refuse, before any work, an output or report that is an input or cannot be written."""
     if source.resolve() == target.resolve():
         raise ArchiveError(path=target, problem="the output must not be the input")
+    if target.name.lower().endswith(".jsonl"):
+        check_output(target, source)
+    else:
+        if target.exists() and not target.is_dir():
+            raise OutputFileError(path=target, problem="exists and is not a folder")
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            problem = f"cannot be written ({error.strerror or error})"
+            raise OutputFileError(path=target, problem=problem) from None
+        check_output(target / REPORT_NAME)
     walked = (
         source.is_dir()
         and report.resolve().is_relative_to(source.resolve())
