@@ -496,17 +496,16 @@ def _check_paths(source: Path, target: Path, report: Path) -> None:
     """Refuse, before any work, an output or report that is an input or cannot be written."""
     if source.resolve() == target.resolve():
         raise ArchiveError(path=target, problem="the output must not be the input")
-    if target.name.lower().endswith(".jsonl"):
-        check_output(target, source)
-    else:
-        if target.exists() and not target.is_dir():
-            raise OutputFileError(path=target, problem="exists and is not a folder")
-        try:
-            target.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            problem = f"cannot be written ({error.strerror or error})"
-            raise OutputFileError(path=target, problem=problem) from None
-        check_output(target / REPORT_NAME)
+    to_jsonl = target.name.lower().endswith(".jsonl")
+    folder = target.parent if to_jsonl else target
+    if folder.exists() and not folder.is_dir():
+        raise OutputFileError(path=folder, problem="exists and is not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        problem = f"cannot be written ({error.strerror or error})"
+        raise OutputFileError(path=target, problem=problem) from None
+    check_output(target if to_jsonl else target / REPORT_NAME, source)
     walked = (
         source.is_dir()
         and report.resolve().is_relative_to(source.resolve())
