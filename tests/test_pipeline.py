@@ -201,3 +201,14 @@ def test_texts_without_prose_pass_through(text: str, copy_engine: CopyEngine) ->
     result = Translator(copy_engine).translate(text)
     assert (result.text, result.translated) == (text, False)
     assert "no prose to translate" in result.warnings[0]
+
+
+def test_an_empty_translation_never_changes_the_structure() -> None:
+    class Empty:
+        def translate_batch(self, sentences: list[str]) -> list[str]:
+            return ["" for _ in sentences]
+
+    text = "Overskrift\n\nDet regner i dag.\n"
+    result = Translator(Empty(), source_language="da").translate(text)
+    assert result.text == text
+    assert any("the translation is empty" in w for w in result.warnings)

@@ -464,7 +464,9 @@ class Translator:
             english = gaps[0] if gaps else ""
             for segment, gap in zip(block_segments, gaps[1:], strict=True):
                 outcome = next(done)
-                english += outcome.text + gap
+                # An empty translation would turn a paragraph into a blank line: the
+                # Danish stays instead (the fluency guarantee reports it).
+                english += (outcome.text if outcome.text.strip() else segment.text) + gap
                 pairs.append((segment, outcome.text))
                 if outcome.technique or outcome.problems:
                     repairs.append(

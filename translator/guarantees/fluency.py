@@ -1,4 +1,4 @@
-"""The fluency guarantee: no output loops where its source does not.
+"""The fluency guarantee: no output loops where its source does not, and none is empty.
 
 A real model sometimes repeats a word or phrase (``as well as as, as well as as``) or
 a mark (``.......``). Such an output is never chosen over one that does not loop, and
@@ -39,6 +39,8 @@ class FluencyGuarantee(BaseGuarantee):
     name = "fluency"
 
     def check(self, segment: Segment, output: str) -> list[Problem]:
+        if not output.strip():
+            return [Problem(self.name, "empty", "the translation is empty")]
         loop = repeated(output)
         if loop is None or repeated(segment.text) is not None:
             return []
