@@ -489,7 +489,12 @@ def test_ctrl_c_stops_keeps_finished_items_and_resumes(
     )
     output = tmp_path / "out.jsonl"
     report = tmp_path / "out.jsonl.report.jsonl"
-    process = subprocess.Popen(_cli(str(source), str(output)), env=os.environ)
+    # A shell running us in the background ignores SIGINT for its children: restore it.
+    process = subprocess.Popen(
+        _cli(str(source), str(output)),
+        env=os.environ,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         if report.exists() and report.read_text("utf-8").count("\n") >= 8:
