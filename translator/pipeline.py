@@ -77,14 +77,11 @@ class Repair:
 
     def warning(self) -> str:
         """The repair as one warning line."""
-        if self.technique and not self.left:
-            return f"line {self.line}: repaired by {self.technique} ({'; '.join(self.fixed)})"
-        return (
-            f"line {self.line}: {'; '.join(self.left)}; kept the model's translation"
-            if not self.technique
-            else f"line {self.line}: repaired by {self.technique} ({'; '.join(self.fixed)}); "
-            f"still: {'; '.join(self.left)}"
-        )
+        left = "; ".join(self.left)
+        if not self.technique:
+            return f"line {self.line}: {left}; kept the model's translation"
+        repaired = f"line {self.line}: repaired by {self.technique} ({'; '.join(self.fixed)})"
+        return f"{repaired}; still: {left}" if left else repaired
 
 
 @dataclass
