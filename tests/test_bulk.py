@@ -254,6 +254,16 @@ def test_cli_exit_codes_and_summary(tmp_path: Path, installed_model: Path) -> No
     assert result.exit_code == 1 and result.stderr.startswith(f"error: {broken}: corrupt")
 
 
+def _signal_after(process: subprocess.Popen[bytes], report: Path, lines: int, signum: int) -> None:
+    """Send ``signum`` to a bulk run once its report has ``lines`` lines."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if report.exists() and report.read_text("utf-8").count("\n") >= lines:
+            process.send_signal(signum)
+            return
+        time.sleep(0.01)
+
+
 def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "translator", "bulk", *args, "--quiet", "--batch-size", "4"]
 
@@ -273,12 +283,7 @@ def test_resume_after_kill_9_is_byte_identical(
         if output.endswith(".jsonl")
         else interrupted / "_report.jsonl"
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        if report_path.exists() and report_path.read_text("utf-8").count("\n") >= 20:
-            process.send_signal(signal.SIGKILL)
-            break
-        time.sleep(0.01)
+    _signal_after(process, report_path, 20, signal.SIGKILL)
     process.wait()
     assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
     done = report_path.read_text("utf-8").count("\n")
@@ -495,12 +500,7 @@ def test_ctrl_c_stops_keeps_finished_items_and_resumes(
         env=os.environ,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        if report.exists() and report.read_text("utf-8").count("\n") >= 8:
-            process.send_signal(signal.SIGINT)
-            break
-        time.sleep(0.01)
+    _signal_after(process, report, 8, signal.SIGINT)
     assert process.wait(timeout=30) == 130, "Ctrl-C must end the run with exit code 130"
     kept = report.read_text("utf-8").count("\n")
     assert 8 <= kept < 400  # every item reported before the interrupt is still there

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Protocol, runtime_checkable
 
 #: The one language the translator writes.
@@ -206,8 +206,6 @@ def engine_from_package(
     package_dir: str | os.PathLike[str], options: DecodingOptions | None = None
 ) -> Engine:
     """Load the Argos package in ``package_dir`` (an unpacked ``.argosmodel``) as an engine."""
-    from dataclasses import asdict
-
     return load_engine("argos", package_dir=package_dir, **asdict(options or DecodingOptions()))
 
 

@@ -430,7 +430,7 @@ class Translator:
         if not segments:
             return []
         memory = self.translation_memory
-        key = f"final:{language}:{fingerprint(self.engine_for(language))}:{self._guard_key}"
+        key = f"final:{language}:{self.settings_key(language)}"
         known: dict[str, Outcome] = {}
         if memory is not None:
             found = memory.lookup(key, [_memory_key(s) for s in segments])

@@ -32,6 +32,8 @@ CANDIDATES = 4
 SCORE_MARGIN = 1.0
 # Clause boundaries a too-long segment is split at, strongest first.
 TranslateFn = Callable[[list[str]], list[Hypothesis]]
+#: The problem of a translation that decoding cut at the length bound.
+CUT = Problem("length", "cut", "the translation was cut at the decoding length bound", False)
 _CLAUSE = (re.compile(r"(?<=[;:])\s+"), re.compile(r"(?<=,)\s+"), re.compile(r"\s+(?=[–—-]\s)"))
 
 
@@ -69,6 +71,11 @@ class Guard:
         """Every guarantee's problems with a normalised ``output``."""
         return [p for g in self.guarantees for p in g.check(segment, output)]
 
+    def judge(self, segment: Segment, output: str) -> tuple[str, list[Problem]]:
+        """``output`` normalised, and its problems."""
+        text = self.normalize(segment, output)
+        return text, self.check(segment, text)
+
     def place(self, segment: Segment, hypothesis: Hypothesis) -> str | None:
         """``hypothesis`` with every guarantee's alignment edits, or ``None`` without alignment."""
         if hypothesis.alignment is None:
@@ -100,11 +107,11 @@ def resolve(
     outcomes = []
     failing: list[int] = []
     for index, (segment, hypothesis) in enumerate(zip(segments, first, strict=True)):
-        text = guard.normalize(segment, hypothesis.text)
-        outcome = Outcome(text, problems=guard.check(segment, text))
+        text, problems = guard.judge(segment, hypothesis.text)
+        outcome = Outcome(text, problems=problems)
         if not hypothesis.finished:
             outcome = _split(guard, segment, translate) or Outcome(
-                text, problems=[*outcome.problems, _cut(segment)]
+                outcome.text, problems=[*outcome.problems, CUT]
             )
         elif outcome.problems:
             failing.append(index)
@@ -130,22 +137,18 @@ def _repair(
             continue
         if floor is not None and hypothesis.score is not None and hypothesis.score < floor:
             break
-        text = guard.normalize(segment, hypothesis.text)
-        if not guard.check(segment, text):
+        text, problems = guard.judge(segment, hypothesis.text)
+        if not problems:
             return Outcome(text, "hypothesis")
     # Place into the model's own translation when the search found it again.
     for hypothesis in (h for h in hypotheses if h.text == first.text):
         placed = guard.place(segment, hypothesis)
         if placed is None:
             continue
-        text = guard.normalize(segment, placed)
-        if not guard.check(segment, text):
+        text, problems = guard.judge(segment, placed)
+        if not problems:
             return Outcome(text, "alignment")
     return None
-
-
-def _cut(segment: Segment) -> Problem:
-    return Problem("length", "cut", "the translation was cut at the decoding length bound", False)
 
 
 def _split(guard: Guard, segment: Segment, translate: TranslateFn) -> Outcome | None:
@@ -165,10 +168,9 @@ def _split(guard: Guard, segment: Segment, translate: TranslateFn) -> Outcome | 
             h.text[:-1] if h.text.endswith(".") and not part.endswith(".") else h.text
             for part, h in zip(parts, hypotheses, strict=True)
         ]
-        text = english[0] + "".join(g + e for g, e in zip(gaps, english[1:], strict=True))
-        text = guard.normalize(segment, text)
-        problems = guard.check(segment, text)
+        joined = english[0] + "".join(g + e for g, e in zip(gaps, english[1:], strict=True))
+        text, problems = guard.judge(segment, joined)
         if not all(h.finished for h in hypotheses):
-            problems.append(_cut(segment))
-        return Outcome(text, "split", [_cut(segment)], problems)
+            problems.append(CUT)
+        return Outcome(text, "split", [CUT], problems)
     return None

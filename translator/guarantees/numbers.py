@@ -81,7 +81,7 @@ def _alternation(words: Sequence[str]) -> str:
 def _source_pattern() -> re.Pattern[str]:
     words = _words()
     return re.compile(
-        rf"(?P<clock>\bkl\.\s*)?(?<![\w.,])(?<!\d[.,])"
+        rf"(?:\bkl\.\s*)?(?<![\w.,])(?<!\d[.,])"
         rf"(?P<num>\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?(?!\d)|\d{{1,2}}[.:]\d{{2}}(?!\d|[.,:]\d)|\d+(?:,\d+)?(?!\d|[.,]\d))"
         rf"(?:(?P<dot>\.)(?=\s+(?P<month>{_alternation(list(words['month']))})\b|\s+[a-zæøå]))?"
         rf"(?:\s*(?P<scale>{_alternation(list(words['scale']))})(?!\w))?"
@@ -108,11 +108,6 @@ def _danish_value(digits: str) -> float:
     return float(digits.replace(".", "").replace(",", "."))
 
 
-def _format(value: float, decimals: int, group: bool) -> str:
-    text = f"{value:,.{decimals}f}" if group else f"{value:.{decimals}f}"
-    return text
-
-
 def find_numbers(text: str) -> list[tuple[int, int, Number]]:
     """The numbers in Danish ``text``, each with its span and house-style English."""
     words = _words()
@@ -120,13 +115,7 @@ def find_numbers(text: str) -> list[tuple[int, int, Number]]:
     for m in _source_pattern().finditer(text):
         digits = m.group("num")
         clock = re.fullmatch(r"(\d{1,2})[.:](\d{2})", digits)
-        if clock and (m.group("clock") or ":" in digits) and int(clock[1]) < 24:
-            hours, minutes = int(clock[1]), int(clock[2])
-            number = Number(hours + minutes / 100, "time", f"{hours}:{minutes:02d}")
-            found.append((m.start("num"), m.end("num"), number))
-            continue
-        if clock:  # 10.30 without "kl.": a time of day too in Danish, written 10.30
-            digits = digits.replace(".", ":")
+        if clock:  # kl. 10.30, 10:30, and 10.30 alone: Danish writes times of day so
             hours, minutes = int(clock[1]), int(clock[2])
             if hours < 24 and minutes < 60:
                 number = Number(hours + minutes / 100, "time", f"{hours}:{minutes:02d}")
@@ -136,7 +125,7 @@ def find_numbers(text: str) -> list[tuple[int, int, Number]]:
         value = _danish_value(digits)
         decimals = len(digits.partition(",")[2])
         group = "." in digits or value >= 10_000
-        english = _format(value, decimals, group)
+        english = f"{value:,.{decimals}f}" if group else f"{value:.{decimals}f}"
         kind: Kind = "number"
         end = m.end("num")
         if m.group("month"):

@@ -15,7 +15,16 @@ from collections.abc import Sequence
 
 from translator.engine import Alignment
 from translator.glossary import DEBRIS, Glossary, GlossaryHit, Match, count_term, hits_summary
-from translator.guarantees import BaseGuarantee, Edit, Found, Problem, Segment, Settings, Span
+from translator.guarantees import (
+    BaseGuarantee,
+    Edit,
+    Found,
+    Problem,
+    Segment,
+    Settings,
+    Span,
+    apply_edits,
+)
 
 _FUNCTION_WORDS = frozenset("a an and at by for from in of on the to with".split())
 #: How like the target the aligned words must be to be replaced by it (difflib's ratio):
@@ -94,14 +103,12 @@ class GlossaryGuarantee(BaseGuarantee):
         return left
 
     def normalize(self, segment: Segment, output: str) -> str:
-        if not self.spans(segment) and not self.glossary.entries:
+        if not self.glossary.entries:
             return output
         edits = [Edit(m.start, m.end, m.target) for m in self._leftovers(output)]
         for target in self._missing(segment, output):
             for hit in re.finditer(rf"(?<!\w){re.escape(target)}(?!\w)", output, re.I):
                 edits.append(Edit(hit.start(), hit.end(), target))
-        from translator.guarantees import apply_edits
-
         return apply_edits(output, edits) if edits else output
 
     def check(self, segment: Segment, output: str) -> list[Problem]:
