@@ -180,9 +180,15 @@ def test_each_exit_code_has_one_meaning(
 def test_detect_command(tmp_path: Path) -> None:
     norsk = tmp_path / "norsk.txt"
     norsk.write_text(NORWEGIAN, "utf-8")
-    result = run("detect", str(EXAMPLE), str(norsk))
+    short = tmp_path / "short.txt"
+    short.write_text("Jeg kommer hjem i morgen.\n", "utf-8")
+    result = run("detect", str(EXAMPLE), str(norsk), str(short))
     assert result.exit_code == 0
-    assert [line.split("\t")[1] for line in result.stdout.splitlines()] == ["da", "nb"]
+    header, *rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert header == ["file", "language", "probability", "margin", "note"]
+    assert [row[1] for row in rows] == ["da", "nb", "da"]
+    assert [row[4] for row in rows][:2] == ["-", "-"] and "short text" in rows[2][4]
+    assert "margin: probability lead" in result.stderr
 
 
 def test_glossary_commands(tmp_path: Path) -> None:

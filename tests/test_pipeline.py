@@ -88,9 +88,9 @@ def test_translate_many_sends_one_batch(example_text: str, copy_engine: CopyEngi
 
 
 def test_identical_sentences_are_translated_once(copy_engine: CopyEngine) -> None:
-    text = "Det regner i dag. Det regner i dag.\n\nDet regner i dag.\n"
-    Translator(copy_engine).translate(text)
-    assert copy_engine.calls == [["Det regner i dag."]]
+    sentence = "Det regner, så vi bliver hjemme."
+    Translator(copy_engine).translate(f"{sentence} {sentence}\n\n{sentence}\n")
+    assert copy_engine.calls == [[sentence]]
 
 
 def test_english_passes_through(copy_engine: CopyEngine) -> None:

@@ -28,6 +28,12 @@ DATA = Path(__file__).parent / "data"
         ("Se nr. 5 og jf. afsnit 3.", ["Se nr. 5 og jf. afsnit 3."]),
         ("Nye udfordringer Og hvad så?", ["Nye udfordringer", "Og hvad så?"]),
         ("Han er medlem af Det Radikale Venstre.", ["Han er medlem af Det Radikale Venstre."]),
+        (
+            "Nato varsler nye sanktioner\nDet sker i dag.",
+            ["Nato varsler nye sanktioner", "Det sker i dag."],
+        ),
+        ("Listen:\n1. Æbler\n2. Pærer", ["Listen:", "1. Æbler", "2. Pærer"]),
+        ("Han kom,\r\nog gik.", ["Han kom,", "og gik."]),
         ("", []),
     ],
 )
@@ -42,7 +48,16 @@ def test_spans_leave_only_whitespace_between_sentences() -> None:
     assert all(gap.isspace() for gap in gaps)
 
 
+GOLD = [
+    line for line in (DATA / "da_ddt_dev_sentences.txt").read_text("utf-8").splitlines() if line
+]
+
+
 def test_boundary_f1_on_danish_ddt_dev() -> None:
     # A punctuation regex reaches about 0.93 here; the README reports the figure.
-    gold = (DATA / "da_ddt_dev_sentences.txt").read_text("utf-8").splitlines()
-    assert boundary_scores([line for line in gold if line])[2] >= 0.98
+    assert boundary_scores([GOLD])[2] >= 0.98
+
+
+def test_boundary_f1_on_a_document_with_paragraphs() -> None:
+    paragraphs = [GOLD[i : i + 3] for i in range(0, len(GOLD), 3)]
+    assert boundary_scores(paragraphs)[2] >= 0.98

@@ -290,7 +290,12 @@ def bulk_cli(
 def detect_cli(
     paths: Annotated[list[str], typer.Argument(help="Files to identify (- for standard input).")],
 ) -> None:
-    """Print each file's language, probability and Scandinavian margin.
+    """Print each file's language, probability, margin and any doubt, under a header.
+
+    probability: how likely the language is (calibrated for da/nb/nn/sv).
+    margin: for Danish, Bokmål, Nynorsk and Swedish, the probability lead over the next
+    of those four (0–1; a small margin is a close call); 0 for other languages.
+    note: why the answer is unsure (short text, mixed languages, close call), if it is.
 
     Example: translator detect examples/nato-stoltenberg.da.txt
     """
@@ -299,6 +304,11 @@ def detect_cli(
     from translator.files import read_source
 
     failed = False
+    typer.echo("file\tlanguage\tprobability\tmargin\tnote")
+    typer.echo(
+        "# margin: probability lead over the next of da/nb/nn/sv (0-1); 0 for other languages",
+        err=True,
+    )
     for path in paths:
         try:
             text, name, _ = read_source(path)
@@ -307,7 +317,10 @@ def detect_cli(
             typer.echo(f"error: {error}", err=True)
             failed = True
             continue
-        typer.echo(f"{name}\t{found.language}\t{found.probability:.3f}\t{found.margin:.2f}")
+        typer.echo(
+            f"{name}\t{found.language}\t{found.probability:.3f}\t{found.margin:.2f}"
+            f"\t{found.note or '-'}"
+        )
     if failed:
         raise typer.Exit(1)
 

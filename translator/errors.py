@@ -56,7 +56,7 @@ class OutputFileError(TranslatorError):
 
 
 class UnsupportedLanguageError(TranslatorError):
-    """{source}: detected language '{language}' (probability {probability:.2f}); only Danish is translated"""
+    """{source}: detected language '{language}' (probability {probability:.2f}{unsure}); only Danish is translated"""
 
     exit_code = 3
     hint = "use --from {language} with an installed {language}→en model to force it"

@@ -362,12 +362,17 @@ class Translator:
         detection = self._detect(prose, name)
         if detection.language == TARGET_LANGUAGE:
             notice = f"{name}: the text is already English; passed through unchanged"
+            if detection.note:
+                notice += f" ({detection.note})"
             return Translation(
                 text, TARGET_LANGUAGE, detection.probability, [notice], translated=False
             )
         if detection.language != SOURCE_LANGUAGE:
             raise UnsupportedLanguageError(
-                source=name, language=detection.language, probability=detection.probability
+                source=name,
+                language=detection.language,
+                probability=detection.probability,
+                unsure=f"; {detection.note}" if detection.note else "",
             )
         return _Job(index, parsed, detection, SOURCE_LANGUAGE)
 
@@ -385,13 +390,18 @@ class Translator:
             raise LanguageDetectionError(source=name, problem=error.fields["problem"]) from None
         if memory is not None:
             memory.store_detection(
-                key, (detection.language, detection.probability, detection.margin)
+                key, (detection.language, detection.probability, detection.margin, detection.note)
             )
         return detection
 
     def _plan(self, job: _Job) -> None:
         """Cut each block into segments and find every guarantee's spans in them."""
         job.segments, job.gaps, job.warnings = [], [], []
+        if job.detection.low_confidence:
+            job.warnings.append(
+                f"language: Danish with probability {job.detection.probability:.2f} "
+                f"({job.detection.note}); translated as Danish"
+            )
         for number, block in enumerate(job.parsed.blocks):
             segments: list[Segment] = []
             gaps: list[str] = []

@@ -6,12 +6,15 @@ quote or a dash. It is not a boundary after a known abbreviation (``bl.a.``, ``k
 an initial (``H.C. Andersen``, ``J. F. Kennedy``) or an ordinal (``21. september``).
 Headlines and captions often lack a full stop, so a capitalised function word from
 ``data/da_sentence_starters.txt`` followed by a lower-case word also starts a sentence.
+A line break always ends a sentence, as in the article parser: every line of wire copy
+(headline, paragraph, dash-quote, list item) is a block of its own.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 from translator.resources import data_lines
 
@@ -21,6 +24,8 @@ _CLOSERS = "\"'”’»«)]"
 _OPENERS = "\"'“„«»‘([-–—"
 _INITIALS = re.compile(r"^(?:[A-ZÆØÅ]\.)+$")
 _ORDINAL = re.compile(r"^\d{1,2}\.$")
+_LIST_MARK = re.compile(r"^(?:\d{1,3}|[a-zA-Z])[.)]$")
+_LINE_BREAK = re.compile(r"[\r\n]")
 
 
 @functools.cache
@@ -83,6 +88,11 @@ def _is_boundary(prev: str, nxt: str, after: str | None) -> bool:
     return nxt in _starters() and (after is None or after[0].islower())
 
 
+def _line_start(text: str, position: int) -> bool:
+    before = text[:position].rstrip(" \t")
+    return not before or before[-1] in "\r\n"
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Return the ``(start, end)`` offsets of the sentences in ``text``.
 
@@ -100,7 +110,14 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             break
         nxt = text[words[i + 1][0] : words[i + 1][1]]
         after = text[words[i + 2][0] : words[i + 2][1]] if i + 2 < len(words) else None
-        if _is_boundary(text[begin:end], nxt, after):
+        word = text[begin:end]
+        if _LINE_BREAK.search(text, end, words[i + 1][0]):
+            boundary = True
+        elif begin == start and _LIST_MARK.match(word) and _line_start(text, begin):
+            boundary = False  # "1." or "a)" opening a line is a list item's number
+        else:
+            boundary = _is_boundary(word, nxt, after)
+        if boundary:
             spans.append((start, end))
             start = None
     return spans
@@ -122,17 +139,22 @@ def split_sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)]
 
 
-def boundary_scores(gold: list[str]) -> tuple[float, float, float]:
-    """Precision, recall and F1 of sentence boundaries on ``gold`` sentences joined by spaces.
+def boundary_scores(paragraphs: Sequence[Sequence[str]]) -> tuple[float, float, float]:
+    """Precision, recall and F1 of sentence boundaries on a document of gold sentences.
 
-    This is how the README's figure on UD Danish-DDT is measured.
+    Args:
+        paragraphs: The gold sentences, paragraph by paragraph. The document is the
+            sentences of each paragraph joined by a space, paragraphs by a blank line.
     """
-    text = " ".join(gold)
+    text = "\n\n".join(" ".join(paragraph) for paragraph in paragraphs)
     expected, position = set(), 0
-    for sentence in gold[:-1]:
-        position += len(sentence)
-        expected.add(position)
-        position += 1
+    for paragraph in paragraphs:
+        for sentence in paragraph:
+            position += len(sentence)
+            expected.add(position)
+            position += 1
+        position += 1  # a blank line is one character more than a space
+    expected.discard(len(text))
     found = {end for _, end in sentence_spans(text)[:-1]}
     hits = len(expected & found)
     precision = hits / len(found) if found else 0.0

@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS detections (
     key TEXT PRIMARY KEY,   -- checksum of the detector's data and the text
     language TEXT NOT NULL,
     probability REAL NOT NULL,
-    margin REAL NOT NULL
+    margin REAL NOT NULL,
+    note TEXT NOT NULL DEFAULT ''  -- why the detection is unsure, if it is
 ) WITHOUT ROWID
 """
 _CHUNK = 500  # SQLite's limit on bound variables is 999 in old builds
@@ -45,6 +46,9 @@ class TranslationMemory:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(_SCHEMA)
             self._db.execute(_DETECTIONS)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(detections)")}
+            if "note" not in columns:  # a memory written before detections had notes
+                self._db.execute("ALTER TABLE detections ADD COLUMN note TEXT NOT NULL DEFAULT ''")
         except sqlite3.Error as error:
             raise TranslationMemoryError(path=self.path, problem=str(error)) from None
         self._lock = threading.Lock()
@@ -72,18 +76,22 @@ class TranslationMemory:
                 ((engine, source, target) for source, target in pairs),
             )
 
-    def detection(self, key: str) -> tuple[str, float, float] | None:
-        """The remembered (language, probability, margin) of a text, by its ``key``."""
+    def detection(self, key: str) -> tuple[str, float, float, str] | None:
+        """The remembered (language, probability, margin, note) of a text, by its ``key``."""
         with self._lock:
             row = self._db.execute(
-                "SELECT language, probability, margin FROM detections WHERE key = ?", (key,)
+                "SELECT language, probability, margin, note FROM detections WHERE key = ?", (key,)
             ).fetchone()
-        return (str(row[0]), float(row[1]), float(row[2])) if row else None
+        return (str(row[0]), float(row[1]), float(row[2]), str(row[3])) if row else None
 
-    def store_detection(self, key: str, found: tuple[str, float, float]) -> None:
-        """Remember the (language, probability, margin) of a text."""
+    def store_detection(self, key: str, found: tuple[str, float, float, str]) -> None:
+        """Remember the (language, probability, margin, note) of a text."""
         with self._lock, self._db:
-            self._db.execute("INSERT OR REPLACE INTO detections VALUES (?, ?, ?, ?)", (key, *found))
+            self._db.execute(
+                "INSERT OR REPLACE INTO detections (key, language, probability, margin, note)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (key, *found),
+            )
 
     def close(self) -> None:
         """Close the database."""
