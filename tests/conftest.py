@@ -27,6 +27,14 @@ ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "examples" / "nato-stoltenberg.da.txt"
 
 
+@pytest.fixture(autouse=True)
+def own_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test its own default translation memory (the CLI uses one unless --no-tm)."""
+    path = tmp_path / "default-memory.sqlite"
+    monkeypatch.setenv("TRANSLATOR_TM", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def argos_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny real da→en package as an .argosmodel file, built once per run."""

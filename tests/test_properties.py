@@ -54,6 +54,9 @@ def test_structure_survives_any_translation(text: str) -> None:
     assert [b.kind == "blank" for b in source.blocks] == [b.kind == "blank" for b in english.blocks]
     assert [b.suffix for b in source.blocks] == [b.suffix for b in english.blocks]
     assert result.text.count("\n") == text.count("\n")
+    if result.units:  # the pieces rebuild both texts (what XLIFF export relies on)
+        assert "".join(u.source for u in result.units) == text
+        assert "".join(u.target for u in result.units) == result.text
 
 
 _TEXTS = st.lists(

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import EXAMPLE, CopyEngine
 
 from translator import Hypothesis, Translator
 from translator.engine_argos import ArgosEngine
-from translator.translation_memory import TranslationMemory
+from translator.errors import TranslationMemoryError
+from translator.translation_memory import HUMAN, MACHINE, StoredSegment, TranslationMemory
 
 
 class Fingerprinted(CopyEngine):
@@ -42,10 +44,92 @@ def test_argos_fingerprint_names_model_and_options(installed_model: Path) -> Non
 
 def test_memory_round_trip(tmp_path: Path) -> None:
     memory = TranslationMemory(tmp_path / "tm.sqlite")
-    memory.store("e", [("Hej.", "Hello."), ("Nej.", "No.")])
-    assert memory.lookup("e", ["Hej.", "Ja.", "Nej."]) == {"Hej.": "Hello.", "Nej.": "No."}
-    assert memory.lookup("other", ["Hej."]) == {}
+    memory.store([StoredSegment("Hej.", "Hello."), StoredSegment("Nej.", "No.")])
+    memory.store([StoredSegment("Ja.", "Yes.", MACHINE, "m1", "s", "{}")])
+    assert memory.human(["Hej.", "Ja.", "Nej."]) == {"Hej.": "Hello.", "Nej.": "No."}
+    assert memory.machine("m1", "s", ["Hej.", "Ja."]) == {"Ja.": "{}"}
+    assert memory.machine("m2", "s", ["Ja."]) == {}
+    rows = list(memory.segments())
+    assert [r.origin for r in rows] == [HUMAN, HUMAN, MACHINE]
+    assert all(r.created and r.created == r.changed for r in rows)
     memory.close()
+
+
+def test_a_human_segment_wins_and_machine_output_never_replaces_it(
+    tmp_path: Path, example_text: str
+) -> None:
+    tm = tmp_path / "tm.sqlite"
+    first = Translator(Fingerprinted("m1"), translation_memory=tm).translate(example_text)
+    unit = next(u for u in first.units if u.translatable)
+    TranslationMemory(tm).store([StoredSegment(unit.source, "A human wrote this.")])
+    engine = Fingerprinted("m1")
+    again = Translator(engine, translation_memory=tm).translate(example_text)
+    assert "A human wrote this." in again.text and again.human_segments == 1
+    assert unit.source not in [s for call in engine.calls for s in call]
+    Translator(Fingerprinted("m2"), translation_memory=tm).translate(example_text)
+    rows = [r for r in TranslationMemory(tm).segments() if r.source == unit.source]
+    assert {(r.origin, r.target) for r in rows if r.origin == HUMAN} == {
+        (HUMAN, "A human wrote this.")
+    }
+
+
+def test_machine_segments_name_their_article_model_and_settings(tmp_path: Path) -> None:
+    tm = tmp_path / "tm.sqlite"
+    text = "Han kom hjem i går, og bagefter spiste han aftensmad med børnene.\n"
+    Translator(Fingerprinted("m1"), translation_memory=tm).translate(text, "a.txt")
+    (row,) = TranslationMemory(tm).segments()
+    assert (row.source, row.origin, row.model, row.article) == (
+        text.strip(),
+        MACHINE,
+        "m1",
+        "a.txt",
+    )
+    assert row.settings.startswith("da|") and row.settings.endswith("|plain")
+
+
+def test_a_schema_1_memory_is_migrated(tmp_path: Path) -> None:
+    import sqlite3
+
+    tm = tmp_path / "old.sqlite"
+    db = sqlite3.connect(tm)
+    db.execute("CREATE TABLE memory (engine TEXT, source TEXT, target TEXT)")
+    record = '{"text": "He came.", "technique": "", "fixed": [], "left": []}'
+    db.execute("INSERT INTO memory VALUES ('final:da:m1|rules|', '0\tHan kom.', ?)", (record,))
+    db.execute("INSERT INTO memory VALUES ('da:m1', 'Han kom.', 'He came')")
+    db.execute(
+        "CREATE TABLE detections (key TEXT PRIMARY KEY, language TEXT, probability REAL,"
+        " margin REAL)"
+    )
+    db.commit()
+    db.close()
+    (row,) = TranslationMemory(tm).segments()
+    assert (row.source, row.target, row.origin, row.model, row.settings) == (
+        "Han kom.",
+        "He came.",
+        MACHINE,
+        "m1",
+        "da|rules||plain",
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [(b"not a database at all, just text" * 40, "not a database"), (None, "newer")],
+)
+def test_a_file_that_is_not_our_memory_is_refused(
+    tmp_path: Path, content: bytes | None, problem: str
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "tm.sqlite"
+    if content is None:
+        db = sqlite3.connect(path)
+        db.execute("PRAGMA user_version = 99")
+        db.close()
+    else:
+        path.write_bytes(content)
+    with pytest.raises(TranslationMemoryError, match=problem):
+        TranslationMemory(path)
 
 
 def test_real_model_with_memory_gives_the_same_english(

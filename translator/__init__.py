@@ -56,7 +56,7 @@ _WHERE = {
     "split_sentences": "translator.segment",
 }
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "DEFAULT_GUARANTEES",

@@ -95,3 +95,40 @@ def render(article: Article, texts: Sequence[str] | None = None) -> str:
     """Render ``article``, with ``texts`` (one per block) in place of the blocks' prose."""
     texts = texts if texts is not None else [block.text for block in article.blocks]
     return "".join(b.prefix + t + b.suffix for b, t in zip(article.blocks, texts, strict=True))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A piece of an article and its English, in order: the sources of an article's
+    units joined are the article, their targets joined are its translation.
+
+    Attributes:
+        source: The Danish (or, when not ``translatable``, the text kept as it is:
+            datelines, dashes, spaces, line endings, bylines).
+        target: The English (equal to ``source`` when not ``translatable``).
+        translatable: Whether the unit is a segment the model translated.
+        notes: What a reviewer should know: glossary terms, repairs, problems left.
+    """
+
+    source: str
+    target: str
+    translatable: bool = False
+    notes: tuple[str, ...] = ()
+
+
+def kept(text: str) -> Unit:
+    """A unit that is not translated."""
+    return Unit(text, text)
+
+
+def joined(units: Sequence[Unit]) -> list[Unit]:
+    """``units`` with neighbouring untranslated ones merged and empty ones dropped."""
+    merged: list[Unit] = []
+    for unit in units:
+        if not unit.source and not unit.translatable:
+            continue
+        if merged and not unit.translatable and not merged[-1].translatable:
+            merged[-1] = kept(merged[-1].source + unit.source)
+        else:
+            merged.append(unit)
+    return merged

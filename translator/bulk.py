@@ -24,6 +24,7 @@ from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Literal
 
+from translator import xliff as xliff_mod
 from translator.errors import (
     ArchiveError,
     OutputFileError,
@@ -34,6 +35,7 @@ from translator.errors import (
 from translator.pipeline import Translation, Translator
 from translator.sources import DEFAULT_MAX_BYTES, REPORT_NAME, TEXT_SUFFIXES, Item, iter_items
 from translator.textfile import check_output, remove_partials, write_atomic
+from translator.xliff import Version
 
 Status = Literal["translated", "passed", "skipped", "failed"]
 _UNSAFE_CHARS = re.compile(r"[^\w.\- ]+")
@@ -350,11 +352,15 @@ def run(
     max_bytes: int = DEFAULT_MAX_BYTES,
     batch_size: int = 64,
     jobs: int = 1,
+    xliff: str | os.PathLike[str] | None = None,
+    xliff_version: Version = "1.2",
 ) -> Generator[ItemResult, None, None]:
     """Translate everything in ``source`` into ``destination``; yield each new result.
 
     ``destination`` is a folder (mirroring relative paths, ``name.en.txt``) or, when it
-    ends in ``.jsonl``, one JSONL file. Items already in the report are skipped.
+    ends in ``.jsonl``, one JSONL file. Items already in the report are skipped. With
+    ``xliff`` (a folder), each translated article is also written there for
+    post-editing (``name.en.xlf``, XLIFF ``xliff_version``).
 
     Raises:
         ArchiveError: the input is missing, unsupported or corrupt, or the output would
@@ -377,6 +383,7 @@ def run(
         exclude=() if to_jsonl else (target,),  # an output folder inside the input
     )
     taken = manifest.state.outputs
+    xliff_taken: set[str] = set()
     try:
         pending = 0
         for result in translate_stream(translator, resume.todo(items), batch_size, jobs):
@@ -391,6 +398,13 @@ def run(
                 )
                 taken.add(output.casefold())
                 write_atomic(_within(target, output), result.translation.text, clean=False)
+            if xliff is not None and result.translation is not None:
+                name = output or unique_output_name(result.id, xliff_taken)
+                xliff_taken.add(name.casefold())
+                translation = result.translation
+                document = xliff_mod.document(result.id, translation.text, translation.units)
+                path = _within(Path(xliff), name.rpartition(".")[0] + ".xlf")
+                xliff_mod.write(path, [document], xliff_version)
             manifest.add(result, output, offset, mark)
             yield result
             pending += 1

@@ -13,12 +13,15 @@ import os
 import sys
 from collections.abc import Callable, Generator
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 
 from translator.engine import SOURCE_LANGUAGE
 from translator.errors import InputFileError, TranslatorError
+
+if TYPE_CHECKING:
+    from translator.xliff import Version
 
 _CORES = os.cpu_count() or 1
 app = typer.Typer(
@@ -31,16 +34,46 @@ models_app = typer.Typer(
     help="List, install and remove Argos translation models.", no_args_is_help=True
 )
 glossary_app = typer.Typer(help="Check and show glossaries.", no_args_is_help=True)
+tm_app = typer.Typer(
+    help="Export and import the translation memory as TMX 1.4b.", no_args_is_help=True
+)
+xliff_app = typer.Typer(
+    help="Take post-edited XLIFF back: into the memory, or as the English article.",
+    no_args_is_help=True,
+)
 app.add_typer(models_app, name="models")
 app.add_typer(glossary_app, name="glossary")
+app.add_typer(tm_app, name="tm")
+app.add_typer(xliff_app, name="xliff")
 
 GlossaryOption = Annotated[
     list[Path] | None,
-    typer.Option("--glossary", "-g", help="Glossary TSV over the default one (repeatable)."),
+    typer.Option(
+        "--glossary", "-g", help="Glossary (TSV, or TBX if .tbx) over the default (repeatable)."
+    ),
 ]
 TmOption = Annotated[
     Path | None,
-    typer.Option("--tm", help="SQLite translation memory: reuse sentences translated before."),
+    typer.Option(
+        "--tm",
+        help="Translation memory (SQLite) to use instead of the default one "
+        "($TRANSLATOR_TM, else $XDG_DATA_HOME/translator/memory.sqlite).",
+    ),
+]
+NoTmOption = Annotated[
+    bool, typer.Option("--no-tm", help="Use no translation memory (no human segments either).")
+]
+
+
+def _check_xliff_version(value: str) -> str:
+    if value not in ("1.2", "2.0"):
+        raise typer.BadParameter("must be '1.2' or '2.0'")
+    return value
+
+
+XliffVersionOption = Annotated[
+    str,
+    typer.Option("--xliff-version", callback=_check_xliff_version, help="XLIFF 1.2 or 2.0."),
 ]
 
 
@@ -119,6 +152,7 @@ def _options(
     beam_size: int,
     max_decoding_length: int | None,
     tm: Path | None,
+    no_tm: bool,
     offline: bool,
 ) -> dict[str, Any]:
     """The Translator options that ``translate`` and ``bulk`` share."""
@@ -128,10 +162,25 @@ def _options(
         "quote_style": quote_style,
         "beam_size": beam_size,
         "max_decoding_length": max_decoding_length,
-        "translation_memory": tm,
+        "translation_memory": None if no_tm else _memory_path(tm),
         "install": not offline,
         "progress": _download_bar(f"{SOURCE_LANGUAGE}-en"),
     }
+
+
+def _memory_path(tm: Path | None) -> Path | None:
+    """``tm``, else the default memory; None (with a warning) when the default one
+    cannot be opened (a read-only home): translation goes on without it."""
+    from translator.translation_memory import TranslationMemory, default_path
+
+    if tm is not None:
+        return tm
+    try:
+        TranslationMemory(default_path()).close()
+    except TranslatorError as error:
+        typer.echo(f"warning: {error}; translating without a translation memory", err=True)
+        return None
+    return default_path()
 
 
 @app.command("translate")
@@ -167,20 +216,31 @@ def translate_cli(
     ] = 5_000_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notices or warnings.")] = False,
     tm: TmOption = None,
+    no_tm: NoTmOption = False,
+    xliff: Annotated[
+        Path | None,
+        typer.Option("--xliff", help="Also write the article for post-editing as XLIFF here."),
+    ] = None,
+    xliff_version: XliffVersionOption = "1.2",
 ) -> None:
     """Translate one Danish article to English.
+
+    Human translations in the translation memory (from ``xliff import`` or ``tm
+    import``) win over the model's.
 
     Example: translator translate examples/nato-stoltenberg.da.txt -o nato.en.txt
     """
     from translator.files import render, translate_file
 
     options = _options(
-        glossary, no_default_glossary, quote_style, beam_size, max_decoding_length, tm, offline
-    )
+        glossary, no_default_glossary, quote_style, beam_size, max_decoding_length, tm, no_tm,
+        offline,
+    )  # fmt: skip
     try:
         result = translate_file(
             path, output, as_json=as_json, source_language=source_language, max_bytes=max_bytes,
-            compute_type=compute_type, device=device, threads=threads, **options,
+            compute_type=compute_type, device=device, threads=threads, xliff=xliff,
+            xliff_version=cast("Version", xliff_version), **options,
         )  # fmt: skip
     except TranslatorError as error:
         _fail(error)
@@ -221,6 +281,12 @@ def bulk_cli(
     max_decoding_length: MaxLengthOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     tm: TmOption = None,
+    no_tm: NoTmOption = False,
+    xliff: Annotated[
+        Path | None,
+        typer.Option("--xliff", help="Also write each article as XLIFF into this folder."),
+    ] = None,
+    xliff_version: XliffVersionOption = "1.2",
 ) -> None:
     """Translate a whole folder or archive; rerun the same command to resume.
 
@@ -239,8 +305,9 @@ def bulk_cli(
     started = time.monotonic()
     running: Generator[bulk.ItemResult, None, None] | None = None
     options = _options(
-        glossary, no_default_glossary, quote_style, beam_size, max_decoding_length, tm, offline
-    )
+        glossary, no_default_glossary, quote_style, beam_size, max_decoding_length, tm, no_tm,
+        offline,
+    )  # fmt: skip
     try:
         translator = Translator(**options)
         translator.engine_for(SOURCE_LANGUAGE)  # load (or install) the model before reading
@@ -253,6 +320,7 @@ def bulk_cli(
         results = running = bulk.run(
             source, destination, translator, report=report, text_field=text_field,
             id_field=id_field, max_bytes=max_bytes, batch_size=batch_size, jobs=jobs,
+            xliff=xliff, xliff_version=cast("Version", xliff_version),
         )  # fmt: skip
         total = None if quiet else count_items(source, (destination,))
         sentences = 0
@@ -376,6 +444,102 @@ def models_remove_cli(
     except TranslatorError as error:
         _fail(error)
     typer.echo(f"removed {info.name} {info.version} from {info.path}")
+
+
+@tm_app.command("export")
+def tm_export_cli(
+    path: Annotated[Path, typer.Argument(help="The TMX file to write.")],
+    tm: TmOption = None,
+) -> None:
+    """Write the translation memory as TMX 1.4b (origin, model, dates as props).
+
+    Example: translator tm export tm.tmx
+    """
+    from translator import tmx
+    from translator.textfile import check_output
+    from translator.translation_memory import TranslationMemory, default_path
+
+    try:
+        target = check_output(path)
+        count = tmx.export(TranslationMemory(tm or default_path()), target)
+    except TranslatorError as error:
+        _fail(error)
+    typer.echo(f"wrote {count} segments to {path}", err=True)
+
+
+@tm_app.command("import")
+def tm_import_cli(
+    paths: Annotated[list[Path], typer.Argument(help="TMX files to add.")],
+    tm: TmOption = None,
+    origin: Annotated[
+        str,
+        typer.Option(
+            "--origin",
+            help="human: every unit is a human translation; recorded: keep the origin "
+            "translator wrote (a round trip).",
+        ),
+    ] = "human",
+) -> None:
+    """Add the da→en units of TMX files to the translation memory (as human, by default).
+
+    Example: translator tm import reviewed.tmx
+    """
+    from translator import tmx
+    from translator.translation_memory import TranslationMemory, default_path
+
+    if origin not in ("human", "recorded"):
+        raise typer.BadParameter("must be 'human' or 'recorded'", param_hint="--origin")
+    try:
+        memory = TranslationMemory(tm or default_path())
+        for path in paths:
+            count = tmx.import_file(path, memory, origin)  # type: ignore[arg-type]
+            typer.echo(f"{path}: {count} segments added", err=True)
+    except TranslatorError as error:
+        _fail(error)
+
+
+@xliff_app.command("import")
+def xliff_import_cli(
+    paths: Annotated[list[Path], typer.Argument(help="Reviewed XLIFF files.")],
+    tm: TmOption = None,
+) -> None:
+    """Put the reviewed targets of XLIFF files into the translation memory as human.
+
+    A unit counts as reviewed when its target was edited or its state says reviewed.
+
+    Example: translator xliff import a.xlf
+    """
+    from translator import xliff
+    from translator.translation_memory import StoredSegment, TranslationMemory, default_path
+
+    try:
+        memory = TranslationMemory(tm or default_path())
+        for path in paths:
+            reviewed = xliff.reviewed_segments(xliff.read(path))
+            count = memory.store(StoredSegment(s, t, article=a) for s, t, a in reviewed)
+            typer.echo(f"{path}: {count} reviewed segments added as human", err=True)
+    except TranslatorError as error:
+        _fail(error)
+
+
+@xliff_app.command("merge")
+def xliff_merge_cli(
+    path: Annotated[Path, typer.Argument(help="A reviewed XLIFF file.")],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="The English article (a folder for several)."),
+    ],
+) -> None:
+    """Rebuild the English article(s) from an XLIFF file, reviewed targets included.
+
+    Example: translator xliff merge a.xlf -o nato.en.txt
+    """
+    from translator import xliff
+
+    try:
+        xliff.merge(path, output)
+    except TranslatorError as error:
+        _fail(error)
 
 
 @glossary_app.command("check")

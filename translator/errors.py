@@ -112,3 +112,7 @@ class TranslationMemoryError(TranslatorError):
 
 class UnknownGuaranteeError(TranslatorError):
     """unknown guarantee '{name}'; known: {known}"""
+
+
+class ExchangeFileError(TranslatorError):
+    """{path}: {problem}"""

@@ -12,6 +12,7 @@ import os
 import sys
 from typing import Any
 
+from translator import xliff as xliff_mod
 from translator.pipeline import Translation, Translator
 from translator.textfile import (
     check_output,
@@ -20,6 +21,7 @@ from translator.textfile import (
     read_noted,
     write_atomic,
 )
+from translator.xliff import Version
 
 #: The largest article ``translate`` reads unless told otherwise (as ``bulk``).
 DEFAULT_MAX_BYTES = 5_000_000
@@ -60,6 +62,8 @@ def translate_file(
     translator: Translator | None = None,
     as_json: bool = False,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    xliff: str | os.PathLike[str] | None = None,
+    xliff_version: Version = "1.2",
     **options: Any,
 ) -> Translation:
     """Translate the article in ``path`` and write it to ``output`` (atomically).
@@ -72,6 +76,8 @@ def translate_file(
             freed before the model loads).
         as_json: Write the whole result as JSON instead of the English text.
         max_bytes: Refuse a larger article (``None``: no limit).
+        xliff: Also write the article for post-editing here, as XLIFF.
+        xliff_version: ``1.2`` or ``2.0``.
         options: :class:`Translator` options, when ``translator`` is not given.
 
     Raises:
@@ -79,6 +85,7 @@ def translate_file(
             says which).
     """
     target = check_output(output, path) if output is not None else None
+    xliff_target = check_output(xliff, path) if xliff is not None else None
     text, name, notes = read_source(path, max_bytes)
     if translator is None:
         options.setdefault("inter_threads", 1)  # one article is one batch
@@ -86,6 +93,8 @@ def translate_file(
         translator = Translator(**options)
     result = translator.translate(text, name)
     result.warnings[:0] = notes
+    if xliff_target is not None:
+        xliff_mod.write(xliff_target, [xliff_mod.document(name, text, result.units)], xliff_version)
     if target is not None:
         write_atomic(target, render(result, as_json))
     return result

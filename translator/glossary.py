@@ -89,6 +89,8 @@ class Glossary:
     """A set of entries with a matcher for Danish text."""
 
     entries: dict[str, Entry] = field(default_factory=dict)
+    #: English terms a termbase marks deprecated or forbidden → the term to use instead.
+    forbidden: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._pattern: re.Pattern[str] | None = None
@@ -96,7 +98,7 @@ class Glossary:
 
     def merged(self, other: Glossary) -> Glossary:
         """Return a glossary with ``other``'s entries over this one's."""
-        return Glossary({**self.entries, **other.entries})
+        return Glossary({**self.entries, **other.entries}, {**self.forbidden, **other.forbidden})
 
     def _compile(self) -> re.Pattern[str]:
         if self._pattern is None:
@@ -201,12 +203,20 @@ def parse(text: str, origin: str = "<glossary>") -> Glossary:
     return Glossary(entries)
 
 
+def _is_tbx(path: str | os.PathLike[str]) -> bool:
+    return Path(path).suffix.lower() == ".tbx"
+
+
 def load(path: str | os.PathLike[str]) -> Glossary:
-    """Load a glossary file.
+    """Load a glossary file: TSV, or TBX when it ends in ``.tbx``.
 
     Raises:
         GlossaryError: the file cannot be read, is not UTF-8 or is malformed.
     """
+    if _is_tbx(path):
+        from translator import tbx
+
+        return tbx.load(path)
     try:
         text = Path(path).read_text("utf-8-sig")  # a byte-order mark is no part of the header
     except UnicodeDecodeError as error:
@@ -227,6 +237,14 @@ def build(paths: Sequence[str | os.PathLike[str]] = (), default: bool = True) ->
 
 def check_file(path: str | os.PathLike[str]) -> list[Problem]:
     """Report a glossary file's problems: encoding, header, empty fields, duplicates, conflicts."""
+    if _is_tbx(path):
+        from translator import tbx
+
+        return tbx.check(path)
+    return _check_tsv(path)
+
+
+def _check_tsv(path: str | os.PathLike[str]) -> list[Problem]:
     raw = Path(path).read_bytes()
     try:
         text = raw.decode("utf-8-sig")

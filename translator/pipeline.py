@@ -42,13 +42,19 @@ from translator.errors import (
     TranslatorError,
     UnsupportedLanguageError,
 )
-from translator.glossary import Glossary, GlossaryHit
+from translator.glossary import Glossary, GlossaryHit, Match
 from translator.guarantees import Guarantee, Problem, Segment, Span
 from translator.packages import ProgressCallback
 from translator.quotes import QuoteRecord, QuoteStyle
 from translator.repair import Guard, Outcome, resolve
 from translator.segment import sentence_spans
-from translator.translation_memory import TranslationMemory
+from translator.translation_memory import (
+    HUMAN,
+    MACHINE,
+    StoredSegment,
+    TranslationMemory,
+    segment_settings,
+)
 
 __all__ = ["DEFAULT_GUARANTEES", "QuoteRecord", "Repair", "Translation", "Translator"]
 
@@ -98,6 +104,10 @@ class Translation:
         translated: False when the text was passed through (already English).
         sentences: How many segments were translated.
         repairs: Each segment repaired or reported, with the technique used.
+        human_segments: How many segments came from a human translation in the memory.
+        units: The article piece by piece, Danish and English side by side: the
+            translated segments and, between them, what is kept as it is (datelines,
+            dashes, spaces, line endings). Empty when the text was passed through.
     """
 
     text: str
@@ -109,6 +119,8 @@ class Translation:
     translated: bool = True
     sentences: int = 0
     repairs: list[Repair] = field(default_factory=list)
+    human_segments: int = 0
+    units: list[article_mod.Unit] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain JSON-ready data."""
@@ -120,6 +132,7 @@ class _Job:
     """One article on its way through the pipeline."""
 
     index: int
+    name: str
     parsed: article_mod.Article
     detection: Detection
     language: str
@@ -151,8 +164,9 @@ class Translator:
             :data:`translator.guarantees.GUARANTEES`), in order.
         cache_size: How many translated sentences to keep in RAM (each is translated
             once while cached).
-        translation_memory: An SQLite file of sentences translated before (created if
-            missing), keyed by the model's checksum and the decoding options.
+        translation_memory: An SQLite segment memory (created if missing): its human
+            segments win over the model; machine segments are reused with the same
+            model, decoding options and guarantee rules, and new ones are stored.
         install: Download and install a missing Argos package from the index.
         progress: Called with (bytes done, total or None) while a package downloads.
         release_detector: Free the language-detection tables before loading the model, for a
@@ -203,6 +217,8 @@ class Translator:
         rules = [list(guarantees), quote_style, sorted(
             (e.source, e.target) for e in self.glossary.entries.values()
         )]  # fmt: skip
+        if self.glossary.forbidden:
+            rules.append(sorted(self.glossary.forbidden.items()))
         self._guard_key = hashlib.sha256(json.dumps(rules).encode()).hexdigest()[:16]
         self.source_language = source_language
         self.release_detector = release_detector
@@ -236,7 +252,7 @@ class Translator:
     def _translate_sentences(
         self, language: str, sentences: Iterable[str]
     ) -> dict[str, Hypothesis]:
-        """Translate ``sentences``, each once, those not cached or remembered in one engine call."""
+        """Translate ``sentences``, each once, those not cached in one engine call."""
         wanted = list(dict.fromkeys(sentences))
         found: dict[str, Hypothesis] = {}
         with self._cache_lock:  # bulk runs call this from several threads
@@ -248,20 +264,9 @@ class Translator:
         todo = [sentence for sentence in wanted if sentence not in found]
         if not todo:
             return found
-        engine = self.engine_for(language)
-        stored: dict[str, Hypothesis] = {}
-        engine_key = f"{language}:{fingerprint(engine)}"
-        if self.translation_memory is not None:
-            known = self.translation_memory.lookup(engine_key, todo)
-            stored = {sentence: Hypothesis(text) for sentence, text in known.items()}
-            todo = [sentence for sentence in todo if sentence not in stored]
-        outputs = [found[0] for found in search(engine, todo)] if todo else []
-        if self.translation_memory is not None and todo:
-            self.translation_memory.store(
-                engine_key, ((s, h.text) for s, h in zip(todo, outputs, strict=True) if h.finished)
-            )
+        outputs = [found[0] for found in search(self.engine_for(language), todo)]
         with self._cache_lock:
-            for sentence, output in [*stored.items(), *zip(todo, outputs, strict=True)]:
+            for sentence, output in zip(todo, outputs, strict=True):
                 found[sentence] = self._cache[(language, sentence)] = output
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
@@ -272,7 +277,14 @@ class Translator:
         options, the guarantees and their rules (glossary, quote style), a forced
         language. Bulk runs redo an item when this changes."""
         engine = fingerprint(self.engine_for(self.source_language or language))
-        return f"{engine}|{self._guard_key}|{self.source_language or ''}"
+        return f"{engine}|{self._rules}"
+
+    @property
+    def _rules(self) -> str:
+        return f"{self._guard_key}|{self.source_language or ''}"
+
+    def _segment_settings(self, language: str, quoted: bool) -> str:
+        return segment_settings(language, self._rules, quoted)
 
     # -- public API ----------------------------------------------------------------------
 
@@ -358,7 +370,7 @@ class Translator:
             return Translation(text, NO_LANGUAGE, 1.0, [notice], translated=False)
         if self.source_language is not None:  # forced: nothing to detect
             forced = Detection(self.source_language, 1.0)
-            return _Job(index, parsed, forced, self.source_language)
+            return _Job(index, name, parsed, forced, self.source_language)
         detection = self._detect(prose, name)
         if detection.language == TARGET_LANGUAGE:
             notice = f"{name}: the text is already English; passed through unchanged"
@@ -374,7 +386,7 @@ class Translator:
                 probability=detection.probability,
                 unsure=f"; {detection.note}" if detection.note else "",
             )
-        return _Job(index, parsed, detection, SOURCE_LANGUAGE)
+        return _Job(index, name, parsed, detection, SOURCE_LANGUAGE)
 
     def _detect(self, prose: str, name: str) -> Detection:
         """Detect the language of ``prose``, or recall it from the translation memory."""
@@ -430,60 +442,86 @@ class Translator:
     def _run(self, language: str, jobs: list[_Job]) -> list[Translation]:
         for job in jobs:
             self._plan(job)
-        segments = [s for job in jobs for block in job.segments for s in block]
+        segments = [(s, job.name) for job in jobs for block in job.segments for s in block]
         outcomes = iter(self._outcomes(language, segments))
         return [self._finish(job, [next(outcomes) for _ in _flat(job)]) for job in jobs]
 
-    def _outcomes(self, language: str, segments: list[Segment]) -> list[Outcome]:
-        """Each segment's English: remembered by the translation memory, else translated
-        and resolved by the guarantees (and then remembered)."""
+    def _outcomes(self, language: str, segments: list[tuple[Segment, str]]) -> list[Outcome]:
+        """Each segment's English: a human's from the translation memory, else the
+        machine's remembered there, else translated and resolved by the guarantees (and
+        then remembered)."""
         if not segments:
             return []
-        memory = self.translation_memory
-        key = f"final:{language}:{self.settings_key(language)}"
-        known: dict[str, Outcome] = {}
-        if memory is not None:
-            found = memory.lookup(key, [_memory_key(s) for s in segments])
-            known = {source: _outcome_from_json(value) for source, value in found.items()}
-        todo = [s for s in segments if _memory_key(s) not in known]
+        known = self._remembered(language, [segment for segment, _ in segments])
+        todo = [(s, article) for s, article in segments if _memory_key(s) not in known]
 
         def translate(sentences: list[str]) -> list[Hypothesis]:
             found = self._translate_sentences(language, sentences)
             return [found[s] for s in sentences]
 
         if todo:
-            first = translate([s.text for s in todo])
+            unique = list({_memory_key(s): (s, a) for s, a in todo}.values())
+            first = translate([s.text for s, _ in unique])
             engine = self.engine_for(language)
-            resolved = resolve(self._guard, engine, todo, first, translate)
-            for segment, outcome in zip(todo, resolved, strict=True):
+            resolved = resolve(self._guard, engine, [s for s, _ in unique], first, translate)
+            for (segment, _), outcome in zip(unique, resolved, strict=True):
                 known[_memory_key(segment)] = outcome
-            if memory is not None:
-                pairs = zip(todo, resolved, strict=True)
-                memory.store(key, ((_memory_key(s), _outcome_to_json(o)) for s, o in pairs))
-        return [known[_memory_key(s)] for s in segments]
+            if self.translation_memory is not None:
+                model = fingerprint(engine)
+                self.translation_memory.store(
+                    StoredSegment(
+                        s.text, o.text, MACHINE, model, self._segment_settings(language, s.quoted),
+                        _outcome_to_json(o), article,
+                    )
+                    for (s, article), o in zip(unique, resolved, strict=True)
+                )  # fmt: skip
+        return [known[_memory_key(s)] for s, _ in segments]
+
+    def _remembered(self, language: str, segments: list[Segment]) -> dict[str, Outcome]:
+        """The outcomes the translation memory has for ``segments``, by memory key."""
+        memory = self.translation_memory
+        if memory is None:
+            return {}
+        human = memory.human(s.text for s in segments)
+        known = {_memory_key(s): Outcome(human[s.text], HUMAN) for s in segments if s.text in human}
+        model = fingerprint(self.engine_for(language))
+        for quoted in (False, True):
+            texts = [s.text for s in segments if s.quoted == quoted and s.text not in human]
+            settings = self._segment_settings(language, quoted)
+            for text, record in memory.machine(model, settings, texts).items():
+                known[_memory_key(Segment(text, quoted))] = _outcome_from_json(record)
+        return known
 
     def _finish(self, job: _Job, outcomes: list[Outcome]) -> Translation:
-        texts = []
-        repairs = []
-        pairs = []
+        texts, repairs, pairs, units = [], [], [], []
         done = iter(outcomes)
-        for block_segments, gaps in zip(job.segments, job.gaps, strict=True):
+        for block, segments, gaps in zip(job.parsed.blocks, job.segments, job.gaps, strict=True):
             english = gaps[0] if gaps else ""
-            for segment, gap in zip(block_segments, gaps[1:], strict=True):
+            units += [article_mod.kept(block.prefix), article_mod.kept(english)]
+            for segment, gap in zip(segments, gaps[1:], strict=True):
                 outcome = next(done)
                 # An empty translation would turn a paragraph into a blank line: the
                 # Danish stays instead (the fluency guarantee reports it).
-                english += (outcome.text if outcome.text.strip() else segment.text) + gap
+                target = outcome.text if outcome.text.strip() else segment.text
+                english += target + gap
                 pairs.append((segment, outcome.text))
-                if outcome.technique or outcome.problems:
-                    repairs.append(
-                        Repair(
-                            segment.line,
-                            outcome.technique,
-                            [str(p) for p in outcome.fixed],
-                            [str(p) for p in outcome.problems],
-                        )
+                notes = _glossary_notes(segment)
+                if outcome.technique not in ("", HUMAN) or outcome.problems:
+                    repair = Repair(
+                        segment.line,
+                        outcome.technique,
+                        [str(p) for p in outcome.fixed],
+                        [str(p) for p in outcome.problems],
                     )
+                    repairs.append(repair)
+                    notes.append(repair.warning().split(": ", 1)[1])
+                elif outcome.technique == HUMAN:
+                    notes.append("from the translation memory: a human translation")
+                units += [
+                    article_mod.Unit(segment.text, target, True, tuple(notes)),
+                    article_mod.kept(gap),
+                ]
+            units.append(article_mod.kept(block.suffix))
             texts.append(english)
         translation = Translation(
             article_mod.render(job.parsed, texts),
@@ -492,12 +530,23 @@ class Translator:
             [*job.warnings, *(r.warning() for r in repairs)],
             sentences=len(outcomes),
             repairs=repairs,
+            human_segments=sum(o.technique == HUMAN for o in outcomes),
+            units=article_mod.joined(units),
         )
         for guarantee in self.guarantees:
             report = getattr(guarantee, "report_field", None)
             if report:
                 setattr(translation, report, guarantee.summary(pairs))
         return translation
+
+
+def _glossary_notes(segment: Segment) -> list[str]:
+    """One note per glossary term in ``segment``: the Danish form and its English."""
+    return [
+        f"glossary: {span.value.form} → {span.value.target}"
+        for span in segment.spans.get("glossary", [])
+        if isinstance(span.value, Match)
+    ]
 
 
 def _memory_key(segment: Segment) -> str:

@@ -9,6 +9,7 @@ import re
 import secrets
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -157,7 +158,9 @@ def check_output(path: str | os.PathLike[str], *inputs: str | os.PathLike[str]) 
     return resolved
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes, clean: bool = True) -> None:
+def write_atomic(
+    path: str | os.PathLike[str], data: str | bytes | Iterable[str], clean: bool = True
+) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
     A reader sees either the old file or the whole new one, never half of it. A
@@ -166,15 +169,22 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, clean: bool = 
     :func:`remove_partials` instead, since each check lists the folder. The file gets
     the permissions any tool gives (``0666`` less the umask), or keeps those of the file
     it replaces. A symbolic link is written through; a device or FIFO is written to
-    directly, never replaced.
+    directly, never replaced. ``data`` may be an iterable of strings, written as they
+    come (a large export need not be held in memory); if it raises, nothing is replaced.
     """
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    chunks: Iterable[bytes]
+    if isinstance(data, bytes):
+        chunks = [data]
+    elif isinstance(data, str):
+        chunks = [data.encode("utf-8")]
+    else:
+        chunks = (chunk.encode("utf-8") for chunk in data)
     target = Path(path)
     if target.is_symlink():
         target = target.resolve()
     if target.exists() and not target.is_file():
         with open(target, "wb") as out:  # /dev/null, a FIFO: write through
-            out.write(payload)
+            out.writelines(chunks)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     if clean:
@@ -185,7 +195,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, clean: bool = 
     try:
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(handle, "wb") as out:
-            out.write(payload)
+            out.writelines(chunks)
             out.flush()
             if mode is not None:
                 os.fchmod(out.fileno(), mode)

@@ -1,9 +1,15 @@
-"""A persistent translation memory: SQLite, keyed by model, decoding options and sentence.
+"""A persistent, segment-level translation memory in SQLite.
 
-Re-running a job on text seen before takes each sentence's English from here instead
-of decoding it again, and each article's language instead of detecting it again. The
-key names the exact model (a checksum of its files) and the decoding options, so a
-different model or beam size never reuses an old translation.
+Each row is one segment: the Danish sentence as the article has it, its final English
+(after every guarantee), where that English came from (``machine`` or ``human``), the
+model and settings that produced a machine segment, the article it came from, and when
+it was created and last changed. A human segment wins over machine output everywhere
+and machine output never overwrites it. Detections are remembered too, by a checksum of
+the detector and the text.
+
+Memories written by translator 0.2 (schema 1: engine-level sentences plus final
+English under a ``final:`` key) are migrated on open: their final English becomes
+machine segments, the engine-level rows are dropped.
 """
 
 from __future__ import annotations
@@ -11,17 +17,27 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from translator.errors import TranslationMemoryError
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS memory (
-    engine TEXT NOT NULL,   -- model checksum and decoding options
-    source TEXT NOT NULL,   -- the sentence as sent to the engine
-    target TEXT NOT NULL,
-    PRIMARY KEY (engine, source)
+SCHEMA_VERSION = 2
+MACHINE, HUMAN = "machine", "human"
+_SEGMENTS = """
+CREATE TABLE IF NOT EXISTS segments (
+    source TEXT NOT NULL,    -- the Danish segment as written
+    target TEXT NOT NULL,    -- its final English
+    origin TEXT NOT NULL CHECK (origin IN ('machine', 'human')),
+    model TEXT NOT NULL,     -- machine: model checksum and decoding options; human: ''
+    settings TEXT NOT NULL,  -- machine: language, guarantee rules, context; human: ''
+    record TEXT NOT NULL,    -- machine: the repair record (JSON); human: ''
+    article TEXT NOT NULL,   -- the article it came from
+    created TEXT NOT NULL,   -- ISO 8601, UTC
+    changed TEXT NOT NULL,
+    PRIMARY KEY (source, origin, model, settings)
 ) WITHOUT ROWID
 """
 _DETECTIONS = """
@@ -33,48 +49,131 @@ CREATE TABLE IF NOT EXISTS detections (
     note TEXT NOT NULL DEFAULT ''  -- why the detection is unsure, if it is
 ) WITHOUT ROWID
 """
+_UPSERT = """
+INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (source, origin, model, settings) DO UPDATE SET
+    target = excluded.target, record = excluded.record, article = excluded.article,
+    changed = excluded.changed
+"""
 _CHUNK = 500  # SQLite's limit on bound variables is 999 in old builds
 
 
+@dataclass(frozen=True)
+class StoredSegment:
+    """One segment of the memory (see the module docstring for the fields)."""
+
+    source: str
+    target: str
+    origin: str = HUMAN
+    model: str = ""
+    settings: str = ""
+    record: str = ""
+    article: str = ""
+    created: str = ""
+    changed: str = ""
+
+
+def now() -> str:
+    """The current time as the memory writes it (ISO 8601, UTC, seconds)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def default_path() -> Path:
+    """The memory ``translate`` and ``bulk`` use unless told otherwise: ``$TRANSLATOR_TM``,
+    else ``translator/memory.sqlite`` under ``$XDG_DATA_HOME`` (``~/.local/share``)."""
+    if os.environ.get("TRANSLATOR_TM"):
+        return Path(os.environ["TRANSLATOR_TM"])
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "translator" / "memory.sqlite"
+
+
 class TranslationMemory:
-    """Sentences translated before, in an SQLite file; safe to share between threads."""
+    """Segments translated before, in an SQLite file; safe to share between threads."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         try:
-            self._db = sqlite3.connect(self.path, check_same_thread=False)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=60)
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise TranslationMemoryError(
+                    path=self.path,
+                    problem=f"schema {version} is newer than this translator's ({SCHEMA_VERSION})",
+                )
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(_SCHEMA)
-            self._db.execute(_DETECTIONS)
-            columns = {row[1] for row in self._db.execute("PRAGMA table_info(detections)")}
-            if "note" not in columns:  # a memory written before detections had notes
-                self._db.execute("ALTER TABLE detections ADD COLUMN note TEXT NOT NULL DEFAULT ''")
-        except sqlite3.Error as error:
+            with self._db:
+                self._migrate()
+        except (sqlite3.Error, OSError) as error:
             raise TranslationMemoryError(path=self.path, problem=str(error)) from None
         self._lock = threading.Lock()
 
-    def lookup(self, engine: str, sentences: Iterable[str]) -> dict[str, str]:
-        """Return the known English of ``sentences`` for ``engine``."""
-        wanted = list(sentences)
-        found: dict[str, str] = {}
+    def _migrate(self) -> None:
+        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master")}
+        self._db.execute(_SEGMENTS)
+        self._db.execute(_DETECTIONS)
+        if "memory" in tables:  # schema 1
+            stamp = now()
+            rows = self._db.execute("SELECT engine, source, target FROM memory").fetchall()
+            for engine, source, target in rows:
+                if engine.startswith("final:"):
+                    self._db.execute(_UPSERT, _from_schema_1(engine, source, target, stamp))
+            self._db.execute("DROP TABLE memory")
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(detections)")}
+        if "note" not in columns:
+            self._db.execute("ALTER TABLE detections ADD COLUMN note TEXT NOT NULL DEFAULT ''")
+        self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def human(self, sources: Iterable[str]) -> dict[str, str]:
+        """The human English of those ``sources`` that have one."""
+        return dict(self._select("target", "origin = 'human'", [], sources))
+
+    def machine(self, model: str, settings: str, sources: Iterable[str]) -> dict[str, str]:
+        """The repair records (JSON) of ``sources`` translated by ``model`` with ``settings``."""
+        condition = "origin = 'machine' AND model = ? AND settings = ?"
+        return dict(self._select("record", condition, [model, settings], sources))
+
+    def _select(
+        self, column: str, condition: str, values: list[str], sources: Iterable[str]
+    ) -> Iterator[tuple[str, str]]:
+        wanted = list(dict.fromkeys(sources))
         with self._lock:
             for start in range(0, len(wanted), _CHUNK):
                 chunk = wanted[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT source, target FROM memory WHERE engine = ? AND source IN ({marks})",
-                    [engine, *chunk],
-                )
-                found.update(rows)
-        return found
+                yield from self._db.execute(
+                    f"SELECT source, {column} FROM segments"
+                    f" WHERE {condition} AND source IN ({marks})",
+                    [*values, *chunk],
+                ).fetchall()
 
-    def store(self, engine: str, pairs: Iterable[tuple[str, str]]) -> None:
-        """Remember ``(sentence, English)`` pairs for ``engine``; one transaction."""
-        with self._lock, self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO memory VALUES (?, ?, ?)",
-                ((engine, source, target) for source, target in pairs),
-            )
+    def store(self, segments: Iterable[StoredSegment]) -> int:
+        """Add or update ``segments`` in one transaction; the number written.
+
+        A segment replaces the one of the same source, origin, model and settings
+        (keeping its creation time), so machine output never touches a human segment.
+        """
+        stamp = now()
+        rows = [
+            (s.source, s.target, s.origin, s.model, s.settings, s.record, s.article,
+             s.created or stamp, s.changed or stamp)
+            for s in segments
+        ]  # fmt: skip
+        try:
+            with self._lock, self._db:
+                self._db.executemany(_UPSERT, rows)
+        except sqlite3.Error as error:
+            raise TranslationMemoryError(path=self.path, problem=str(error)) from None
+        return len(rows)
+
+    def segments(self) -> Iterator[StoredSegment]:
+        """Every segment, human ones first, each group in source order."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM segments ORDER BY origin = 'machine', source, model, settings"
+            ).fetchall()
+        for row in rows:
+            yield StoredSegment(*row)
 
     def detection(self, key: str) -> tuple[str, float, float, str] | None:
         """The remembered (language, probability, margin, note) of a text, by its ``key``."""
@@ -97,3 +196,20 @@ class TranslationMemory:
         """Close the database."""
         with self._lock:
             self._db.close()
+
+
+def _from_schema_1(engine: str, source: str, record: str, stamp: str) -> tuple[str, ...]:
+    """A schema-1 final row (``final:<lang>:<model>|<rules>|<forced>``, ``<quoted>\\t<text>``)
+    as a schema-2 machine segment."""
+    import json
+
+    _, language, key = engine.split(":", 2)
+    model, _, rules = key.partition("|")
+    quoted, _, text = source.partition("\t")
+    settings = segment_settings(language, rules, quoted == "1")
+    return (text, json.loads(record)["text"], MACHINE, model, settings, record, "", stamp, stamp)
+
+
+def segment_settings(language: str, rules: str, quoted: bool) -> str:
+    """The ``settings`` of a machine segment: source language, guarantee rules, context."""
+    return f"{language}|{rules}|{'quoted' if quoted else 'plain'}"

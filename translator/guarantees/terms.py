@@ -123,6 +123,10 @@ class GlossaryGuarantee(BaseGuarantee):
             problems.append(
                 Problem(self.name, "source-spelling", f"Danish spelling '{match.form}' left")
             )
+        for term, preferred in self.glossary.forbidden.items():
+            if count_term(output, term) > count_term(segment.text, term):
+                detail = f"forbidden term '{term}' (the termbase prefers '{preferred}')"
+                problems.append(Problem(self.name, "forbidden", detail))
         return problems
 
     def place(self, segment: Segment, output: str, alignment: Alignment) -> list[Edit]:
