@@ -258,22 +258,25 @@ def main() -> None:
 
     runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in MODES}
     cli = [sys.executable, "-m", "translator"]
+    no_tm = "--no-tm"  # a run must not reuse the previous run's segments
     bulk_runs, bulk2_runs, help_runs, first_output, passthrough = [], [], [], [], []
     for repeat in range(args.repeats):
         for mode in MODES:
             started = time.perf_counter()
             runs[mode].append(child(mode, work, args.max_length, env))
             print(f"  {mode}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        bulk_runs.append(timed_cli([*cli, "bulk", str(folder), str(work / f"out{repeat}"), "--quiet",
+        bulk_runs.append(timed_cli([*cli, "bulk", str(folder), str(work / f"out{repeat}"), "--quiet", no_tm,
                                     "--max-decoding-length",
                                     str(args.max_length)], env))  # fmt: skip
-        bulk2_runs.append(timed_cli([*cli, "bulk", str(folder), str(work / f"jobs{repeat}"), "--quiet",
+        bulk2_runs.append(timed_cli([*cli, "bulk", str(folder), str(work / f"jobs{repeat}"), "--quiet", no_tm,
                                      "--jobs", "2", "--max-decoding-length",
                                      str(args.max_length)], env))  # fmt: skip
         help_runs.append(timed_cli([*cli, "--help"], env)[0])
         # Everything `translate` does but load a model and decode: start, read, detect, write.
-        passthrough.append(timed_cli([*cli, "translate", str(work / "english.txt"), "-q"], env)[0])
-        first_output.append(timed_cli([*cli, "translate", str(work / "one.txt"), "-q",
+        passthrough.append(
+            timed_cli([*cli, "translate", str(work / "english.txt"), "-q", no_tm], env)[0]
+        )
+        first_output.append(timed_cli([*cli, "translate", str(work / "one.txt"), "-q", no_tm,
                                        "--max-decoding-length", str(args.max_length)], env))  # fmt: skip
         print(f"run {repeat + 1}/{args.repeats} done", file=sys.stderr)
 

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from translator import xliff as xliff_mod
 from translator.errors import (
@@ -37,7 +37,11 @@ from translator.sources import DEFAULT_MAX_BYTES, REPORT_NAME, TEXT_SUFFIXES, It
 from translator.textfile import check_output, remove_partials, write_atomic
 from translator.xliff import Version
 
+if TYPE_CHECKING:
+    from translator.backend_ray import RayOptions
+
 Status = Literal["translated", "passed", "skipped", "failed"]
+Backend = Literal["local", "ray"]
 _UNSAFE_CHARS = re.compile(r"[^\w.\- ]+")
 
 
@@ -354,13 +358,17 @@ def run(
     jobs: int = 1,
     xliff: str | os.PathLike[str] | None = None,
     xliff_version: Version = "1.2",
+    backend: Backend = "local",
+    ray: RayOptions | None = None,
 ) -> Generator[ItemResult, None, None]:
     """Translate everything in ``source`` into ``destination``; yield each new result.
 
     ``destination`` is a folder (mirroring relative paths, ``name.en.txt``) or, when it
     ends in ``.jsonl``, one JSONL file. Items already in the report are skipped. With
     ``xliff`` (a folder), each translated article is also written there for
-    post-editing (``name.en.xlf``, XLIFF ``xliff_version``).
+    post-editing (``name.en.xlf``, XLIFF ``xliff_version``). ``backend="ray"`` sends the
+    batches to a pool of Ray actors (``ray`` says where and how many); everything else,
+    and the output bytes, stay as with ``local``.
 
     Raises:
         ArchiveError: the input is missing, unsupported or corrupt, or the output would
@@ -386,7 +394,15 @@ def run(
     xliff_taken: set[str] = set()
     try:
         pending = 0
-        for result in translate_stream(translator, resume.todo(items), batch_size, jobs):
+        if backend == "ray":
+            from translator import backend_ray
+
+            todo = resume.todo(items)
+            options = ray or backend_ray.RayOptions()
+            results = backend_ray.stream(translator, todo, batch_size, options)
+        else:
+            results = translate_stream(translator, resume.todo(items), batch_size, jobs)
+        for result in results:
             yield from resume.drain()
             mark = resume.next_mark()
             output, offset = None, None

@@ -21,6 +21,7 @@ from translator.engine import SOURCE_LANGUAGE
 from translator.errors import InputFileError, TranslatorError
 
 if TYPE_CHECKING:
+    from translator.bulk import Backend
     from translator.xliff import Version
 
 _CORES = os.cpu_count() or 1
@@ -65,29 +66,28 @@ NoTmOption = Annotated[
 ]
 
 
-def _check_xliff_version(value: str) -> str:
-    if value not in ("1.2", "2.0"):
-        raise typer.BadParameter("must be '1.2' or '2.0'")
-    return value
+def _one_of(*choices: str) -> Callable[[str], str]:
+    """An option callback that accepts only ``choices``."""
+
+    def check(value: str) -> str:
+        if value not in choices:
+            raise typer.BadParameter("must be " + " or ".join(f"'{c}'" for c in choices))
+        return value
+
+    return check
 
 
 XliffVersionOption = Annotated[
     str,
-    typer.Option("--xliff-version", callback=_check_xliff_version, help="XLIFF 1.2 or 2.0."),
+    typer.Option("--xliff-version", callback=_one_of("1.2", "2.0"), help="XLIFF 1.2 or 2.0."),
 ]
-
-
-def _check_quote_style(value: str) -> str:
-    if value not in ("source", "english"):
-        raise typer.BadParameter("must be 'source' or 'english'")
-    return value
 
 
 QuoteStyleOption = Annotated[
     str,
     typer.Option(
         "--quote-style",
-        callback=_check_quote_style,
+        callback=_one_of("source", "english"),
         help="source: keep the marks; english: “…” with ‘…’ inside.",
     ),
 ]
@@ -287,6 +287,27 @@ def bulk_cli(
         typer.Option("--xliff", help="Also write each article as XLIFF into this folder."),
     ] = None,
     xliff_version: XliffVersionOption = "1.2",
+    backend: Annotated[
+        str,
+        typer.Option(
+            "--backend",
+            callback=_one_of("local", "ray"),
+            help="local (threads) or ray (a Ray cluster).",
+        ),
+    ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option("--ray-address", help="Ray cluster to join (default: start a local one)."),
+    ] = None,
+    actors: Annotated[
+        int, typer.Option("--actors", min=1, help="Ray: translators in the actor pool.")
+    ] = 2,
+    threads_per_actor: Annotated[
+        int, typer.Option("--threads-per-actor", min=1, help="Ray: CPUs (threads) an actor.")
+    ] = 1,
+    gpus_per_actor: Annotated[
+        float, typer.Option("--gpus-per-actor", min=0.0, help="Ray: GPUs an actor (cuda).")
+    ] = 0.0,
 ) -> None:
     """Translate a whole folder or archive; rerun the same command to resume.
 
@@ -299,6 +320,7 @@ def bulk_cli(
     from tqdm import tqdm
 
     from translator import bulk
+    from translator.backend_ray import RayOptions
     from translator.pipeline import Translator
     from translator.sources import count_items
 
@@ -321,6 +343,8 @@ def bulk_cli(
             source, destination, translator, report=report, text_field=text_field,
             id_field=id_field, max_bytes=max_bytes, batch_size=batch_size, jobs=jobs,
             xliff=xliff, xliff_version=cast("Version", xliff_version),
+            backend=cast("Backend", backend),
+            ray=RayOptions(ray_address, actors, threads_per_actor, gpus_per_actor),
         )  # fmt: skip
         total = None if quiet else count_items(source, (destination,))
         sentences = 0
@@ -475,6 +499,7 @@ def tm_import_cli(
         str,
         typer.Option(
             "--origin",
+            callback=_one_of("human", "recorded"),
             help="human: every unit is a human translation; recorded: keep the origin "
             "translator wrote (a round trip).",
         ),
@@ -487,8 +512,6 @@ def tm_import_cli(
     from translator import tmx
     from translator.translation_memory import TranslationMemory, default_path
 
-    if origin not in ("human", "recorded"):
-        raise typer.BadParameter("must be 'human' or 'recorded'", param_hint="--origin")
     try:
         memory = TranslationMemory(tm or default_path())
         for path in paths:

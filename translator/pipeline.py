@@ -18,7 +18,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, astuple, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field, replace
 from typing import Any
 
 from translator import article as article_mod
@@ -155,6 +155,8 @@ class Translator:
         inter_threads: Batches CTranslate2 decodes at once (0: one per core).
         glossaries: Glossary files applied over the default glossary, in order.
         default_glossary: Whether to start from the shipped ``news.da-en.tsv``.
+        glossary: A glossary already built (overrides ``glossaries`` and
+            ``default_glossary``); how a replica on another machine gets the same one.
         quote_style: ``source`` keeps the source's quotation marks; ``english`` writes
             “…” with ‘…’ inside.
         source_language: Force this source language instead of detecting it (the
@@ -190,6 +192,7 @@ class Translator:
         decoding: DecodingOptions | None = None,
         glossaries: Sequence[str | os.PathLike[str]] = (),
         default_glossary: bool = True,
+        glossary: Glossary | None = None,
         quote_style: QuoteStyle = "source",
         guarantees: Sequence[str] = DEFAULT_GUARANTEES,
         source_language: str | None = None,
@@ -208,7 +211,8 @@ class Translator:
         self.decoding = decoding or DecodingOptions(
             beam_size, max_decoding_length, compute_type, device, threads, inter_threads
         )
-        self.glossary: Glossary = glossary_mod.build(glossaries, default_glossary)
+        self.glossary: Glossary = glossary or glossary_mod.build(glossaries, default_glossary)
+        self.guarantee_names = tuple(guarantees)
         self.quote_style: QuoteStyle = quote_style
         settings = guarantees_mod.Settings(self.glossary, quote_style)
         self.guarantees: list[Guarantee] = guarantees_mod.build(guarantees, settings)
@@ -232,6 +236,21 @@ class Translator:
         self.translation_memory = (
             TranslationMemory(translation_memory) if translation_memory is not None else None
         )
+
+    def replica_options(self, **decoding: Any) -> dict[str, Any]:
+        """Options that make another :class:`Translator` like this one, in another process
+        or on another machine (the glossary travels built; the model is the installed
+        package of the same name). ``decoding`` changes decoding options (threads).
+        No translation memory: a replica is given one explicitly, if any."""
+        return {
+            "decoding": replace(self.decoding, **decoding),
+            "glossary": self.glossary,
+            "quote_style": self.quote_style,
+            "guarantees": self.guarantee_names,
+            "source_language": self.source_language,
+            "cache_size": self.cache_size,
+            "install": self.install,
+        }
 
     # -- engines -------------------------------------------------------------------------
 

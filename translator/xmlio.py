@@ -9,6 +9,7 @@ cannot carry are refused before anything is written.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -29,18 +30,10 @@ def parse(path: str | os.PathLike[str]) -> ET.Element:
         ExchangeFileError: the file cannot be read, is not well-formed XML, or declares
             entities (refused: they are how XML bombs and file-reading attacks work).
     """
-    from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import parse as defused_parse
 
-    try:
+    with _refusals(path):
         root = defused_parse(os.fspath(path), forbid_dtd=False).getroot()
-    except DefusedXmlException as error:
-        problem = f"refused: the file declares XML entities ({type(error).__name__})"
-        raise ExchangeFileError(path=path, problem=problem) from None
-    except ET.ParseError as error:
-        raise ExchangeFileError(path=path, problem=f"not well-formed XML: {error}") from None
-    except OSError as error:
-        raise ExchangeFileError(path=path, problem=error.strerror or str(error)) from None
     if root is None:
         raise ExchangeFileError(path=path, problem="no root element")
     return root
@@ -48,14 +41,22 @@ def parse(path: str | os.PathLike[str]) -> ET.Element:
 
 def iterparse(path: str | os.PathLike[str], tag: str) -> Iterator[ET.Element]:
     """Each ``tag`` element (local name) of a large file, freed after use."""
-    from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import iterparse as defused_iterparse
 
-    try:
+    with _refusals(path):
         for _, element in defused_iterparse(os.fspath(path), forbid_dtd=False):
             if local(element.tag) == tag:
                 yield element
                 element.clear()
+
+
+@contextlib.contextmanager
+def _refusals(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Turn what reading XML can raise into one :class:`ExchangeFileError` line."""
+    from defusedxml import DefusedXmlException
+
+    try:
+        yield
     except DefusedXmlException as error:
         problem = f"refused: the file declares XML entities ({type(error).__name__})"
         raise ExchangeFileError(path=path, problem=problem) from None
