@@ -546,6 +546,29 @@ def test_jsonl_rerun_after_a_change_equals_a_fresh_run(tmp_path: Path) -> None:
     assert (tmp_path / "out.jsonl").read_text("utf-8").count("\n") == 1
 
 
+def test_a_report_ahead_of_its_output_redoes_what_the_output_lacks(tmp_path: Path) -> None:
+    """A crash can leave report lines whose output never reached the disk (a power cut
+    between the two writes): those items are done again, not trusted."""
+    source = tmp_path / "in.jsonl"
+    texts = ["Det regner.", "Det sner.", "Det blæser.", "Solen skinner."]
+    source.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), "utf-8")
+    out, fresh = tmp_path / "out.jsonl", tmp_path / "fresh.jsonl"
+    list(bulk.run(source, fresh, _danish()))
+    list(bulk.run(source, out, _danish()))
+    lines = out.read_bytes().splitlines(keepends=True)
+    out.write_bytes(b"".join(lines[:2]))  # the last two records lost, the report kept
+    assert _new(bulk.run(source, out, _danish())) == ["line 3", "line 4"]
+    assert out.read_bytes() == fresh.read_bytes()
+    folder = make_folder(tmp_path / "in")
+    run_bulk(folder, tmp_path / "out")
+    lost = next((tmp_path / "out").rglob("*.en.txt"))
+    kept = lost.read_bytes()
+    lost.unlink()
+    again = run_bulk(folder, tmp_path / "out")
+    assert len([r for r in again if not r.resumed and r.status != "failed"]) == 1
+    assert lost.read_bytes() == kept
+
+
 @pytest.mark.parametrize("output", ["a-file.txt", "/proc/out", "/proc/out.jsonl"])
 def test_unwritable_bulk_outputs_are_refused_before_any_work(tmp_path: Path, output: str) -> None:
     source = _folder_of(tmp_path, {"a.txt": "Det regner.\n"})

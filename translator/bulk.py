@@ -325,6 +325,11 @@ class _JsonlOutput(_Appended):
         self._file.flush()
         self._file.truncate(offset)
 
+    def size(self) -> int:
+        """How many bytes the file holds now."""
+        self._file.flush()
+        return os.fstat(self._file.fileno()).st_size
+
     def write(self, result: ItemResult) -> int:
         record: dict[str, Any] = dict(result.record) if result.record else {"id": result.id}
         translation = result.translation
@@ -342,6 +347,9 @@ class _JsonlOutput(_Appended):
         # A lone surrogate from the input is written as its JSON escape (\\ud800).
         line = json.dumps(record, ensure_ascii=False) + "\n"
         self._file.write(line.encode("utf-8", errors="backslashreplace"))
+        # To the OS before the report line is written: a killed run never leaves a
+        # report ahead of its output (a power cut is handled by the resume's check).
+        self._file.flush()
         return self._file.tell()
 
 
@@ -382,7 +390,7 @@ def run(
         remove_partials(target)  # what a killed run was writing; once, not per file
     manifest = _Report(report_path)
     jsonl = _JsonlOutput(target) if to_jsonl else None
-    resume = _Resume(manifest, jsonl, translator.settings_key())
+    resume = _Resume(manifest, jsonl, translator.settings_key(), target)
     items = iter_items(
         source_path,
         text_field=text_field,
@@ -448,9 +456,14 @@ class _Resume:
     changed item is written again (output and report cut back to that point).
     """
 
-    def __init__(self, manifest: _Report, jsonl: _JsonlOutput | None, key: str) -> None:
-        self.manifest, self.jsonl, self.key = manifest, jsonl, key
+    def __init__(
+        self, manifest: _Report, jsonl: _JsonlOutput | None, key: str, folder: Path
+    ) -> None:
+        self.manifest, self.jsonl, self.key, self.folder = manifest, jsonl, key, folder
         self.state = manifest.state
+        # What the output really holds: a report written ahead of its output (a crash
+        # between the two) must not count items whose output never reached the disk.
+        self.written = jsonl.size() if jsonl is not None else 0
         self.seen: Counter[str] = Counter()
         self.position = 0  # JSONL: the report entry the next item must match
         self.redoing = False
@@ -481,12 +494,17 @@ class _Resume:
 
         if self.jsonl is None:
             entry = self.state.latest.get((item_id, repeat))
-            if entry is not None and isinstance(entry.get("output"), str):
-                self.outputs[(item_id, repeat)] = entry["output"]
+            output = entry.get("output") if entry is not None else None
+            if isinstance(output, str):
+                self.outputs[(item_id, repeat)] = output
+                if not _within(self.folder, output).is_file():
+                    return None
             return entry if entry is not None and unchanged(entry) else None
         if not self.redoing and self.position < len(self.state.entries):
             entry = self.state.entries[self.position][0]
-            if (entry["id"], entry.get("n", 0)) == (item_id, repeat) and unchanged(entry):
+            on_disk = int(entry.get("offset", 0)) <= self.written
+            same = (entry["id"], entry.get("n", 0)) == (item_id, repeat)
+            if same and on_disk and unchanged(entry):
                 self.position += 1
                 return entry
         if not self.redoing:
