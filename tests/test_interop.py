@@ -13,7 +13,7 @@ from translate.storage import xliff as toolkit_xliff
 from translate.storage import xliff2 as toolkit_xliff2
 
 from translator import Translator, tmx, xliff
-from translator.errors import ExchangeFileError, GlossaryError
+from translator.errors import ExchangeFileError, GlossaryError, OutputFileError
 from translator.translation_memory import HUMAN, MACHINE, StoredSegment, TranslationMemory
 
 CRLF_ARTICLE = EXAMPLE.read_text("utf-8").replace("\n", "\r\n")
@@ -270,3 +270,24 @@ def test_bulk_writes_one_xliff_per_article(tmp_path: Path, installed_model: Path
     for name in ("a", "b"):
         (document,) = xliff.read(tmp_path / "x" / f"{name}.en.xlf")
         assert document.text() == (tmp_path / "out" / f"{name}.en.txt").read_text("utf-8")
+
+
+def test_bulk_xliff_folder_is_checked_first_and_a_bad_text_fails_its_file_only(
+    tmp_path: Path,
+) -> None:
+    from translator import bulk
+
+    source = tmp_path / "in"
+    source.mkdir()
+    text = EXAMPLE.read_text("utf-8")
+    (source / "a.txt").write_text(text, "utf-8")
+    (source / "b.txt").write_text(text.replace("Nato-", "Nato\x0c-", 1), "utf-8")
+    translator = Translator(CopyEngine(), source_language="da")
+    with pytest.raises(OutputFileError):
+        list(bulk.run(source, tmp_path / "out0", translator, xliff="/proc/xliff"))
+    assert not (tmp_path / "out0").exists() or not any((tmp_path / "out0").iterdir())
+    results = list(bulk.run(source, tmp_path / "out", translator, xliff=tmp_path / "x"))
+    assert [r.status for r in results] == ["translated", "translated"]
+    assert (tmp_path / "x" / "a.en.xlf").exists() and not (tmp_path / "x" / "b.en.xlf").exists()
+    assert any("no XLIFF written" in w for w in results[1].translation.warnings)  # type: ignore[union-attr]
+    assert (tmp_path / "out" / "b.en.txt").exists()

@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 from translator import xliff as xliff_mod
 from translator.errors import (
     ArchiveError,
+    ExchangeFileError,
     OutputFileError,
     OutputLockedError,
     TranslatorError,
@@ -386,6 +387,8 @@ def run(
     to_jsonl = target.name.lower().endswith(".jsonl")
     report_path = Path(report) if report else _default_report(target, to_jsonl)
     _check_paths(source_path, target, report_path)
+    if xliff is not None:
+        _check_folder(Path(xliff))
     if not to_jsonl and target.is_dir():
         remove_partials(target)  # what a killed run was writing; once, not per file
     manifest = _Report(report_path)
@@ -402,15 +405,8 @@ def run(
     xliff_taken: set[str] = set()
     try:
         pending = 0
-        if backend == "ray":
-            from translator import backend_ray
-
-            todo = resume.todo(items)
-            options = ray or backend_ray.RayOptions()
-            results = backend_ray.stream(translator, todo, batch_size, options)
-        else:
-            results = translate_stream(translator, resume.todo(items), batch_size, jobs)
-        for result in results:
+        todo = resume.todo(items)
+        for result in _stream(translator, todo, batch_size, jobs, backend, ray):
             yield from resume.drain()
             mark = resume.next_mark()
             output, offset = None, None
@@ -425,10 +421,8 @@ def run(
             if xliff is not None and result.translation is not None:
                 name = output or unique_output_name(result.id, xliff_taken)
                 xliff_taken.add(name.casefold())
-                translation = result.translation
-                document = xliff_mod.document(result.id, translation.text, translation.units)
-                path = _within(Path(xliff), name.rpartition(".")[0] + ".xlf")
-                xliff_mod.write(path, [document], xliff_version)
+                _write_xliff(result, _within(Path(xliff), name.rpartition(".")[0] + ".xlf"),
+                             xliff_version)  # fmt: skip
             manifest.add(result, output, offset, mark)
             yield result
             pending += 1
@@ -577,6 +571,44 @@ def previous_summary(
 
 def _default_report(target: Path, to_jsonl: bool) -> Path:
     return target.with_name(target.name + ".report.jsonl") if to_jsonl else target / REPORT_NAME
+
+
+def _stream(
+    translator: Translator,
+    items: Iterable[Item],
+    batch_size: int,
+    jobs: int,
+    backend: Backend,
+    ray: RayOptions | None,
+) -> Iterator[ItemResult]:
+    """The results of ``items`` in order, from local threads or from Ray actors."""
+    if backend == "ray":
+        from translator import backend_ray
+
+        options = ray or backend_ray.RayOptions()
+        return backend_ray.stream(translator, items, batch_size, options)
+    return translate_stream(translator, items, batch_size, jobs)
+
+
+def _write_xliff(result: ItemResult, path: Path, version: Version) -> None:
+    """An item's XLIFF; a text XML cannot carry fails that file only (a warning)."""
+    translation = result.translation
+    assert translation is not None
+    document = xliff_mod.document(result.id, translation.text, translation.units)
+    try:
+        xliff_mod.write(path, [document], version)
+    except ExchangeFileError as error:
+        translation.warnings.append(f"no XLIFF written: {error}")
+
+
+def _check_folder(folder: Path) -> None:
+    """Refuse, before any work, a folder that cannot be made or written to."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputFileError(path=folder, problem=error.strerror or str(error)) from None
+    if not os.access(folder, os.W_OK):
+        raise OutputFileError(path=folder, problem="the folder cannot be written to")
 
 
 def _within(folder: Path, relative: str) -> Path:
