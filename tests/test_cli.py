@@ -228,10 +228,18 @@ def test_help_imports_nothing_heavy() -> None:
     code = (
         "import sys; from translator.cli import app; "
         "heavy = {'argostranslate.translate', 'ctranslate2', 'sentencepiece', 'torch', "
-        "'langdetect', 'tqdm'} & set(sys.modules); print(sorted(heavy))"
+        "'langdetect', 'tqdm', 'ray', 'translator.pipeline'} & set(sys.modules); "
+        "print(sorted(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_every_public_name_loads() -> None:
+    import translator
+
+    assert all(getattr(translator, name) is not None for name in translator.__all__)
+    assert set(translator.__all__) <= set(dir(translator))
 
 
 def test_translate_refuses_a_huge_input_without_reading_it(tmp_path: Path) -> None:

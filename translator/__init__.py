@@ -9,6 +9,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from translator.article import Unit as Unit
+    from translator.backend_ray import RayOptions as RayOptions
     from translator.detect import Detection as Detection
     from translator.detect import detect_language as detect_language
     from translator.engine import DecodingOptions as DecodingOptions
@@ -30,9 +32,15 @@ if TYPE_CHECKING:
     from translator.pipeline import Translator as Translator
     from translator.quotes import QuoteRecord as QuoteRecord
     from translator.segment import split_sentences as split_sentences
+    from translator.translation_memory import StoredSegment as StoredSegment
+    from translator.translation_memory import TranslationMemory as TranslationMemory
 
 # Names load on first use, so that ``translator --help`` imports none of the pipeline.
 _WHERE = {
+    "Unit": "translator.article",
+    "RayOptions": "translator.backend_ray",
+    "StoredSegment": "translator.translation_memory",
+    "TranslationMemory": "translator.translation_memory",
     "Detection": "translator.detect",
     "detect_language": "translator.detect",
     "DecodingOptions": "translator.engine",
@@ -69,11 +77,15 @@ __all__ = [
     "Hypothesis",
     "Problem",
     "QuoteRecord",
+    "RayOptions",
     "Repair",
     "SearchEngine",
+    "StoredSegment",
     "Translation",
+    "TranslationMemory",
     "Translator",
     "TranslatorError",
+    "Unit",
     "__version__",
     "detect_language",
     "engine_for_language",
