@@ -36,6 +36,7 @@ ONE_FAMILY = 0.9
 # the time of a full detection.
 MIXED_PARTS = 4
 PART_TRIALS = 3
+MIXED_SENTENCES = 3  # the fewest sentences checked part by part
 # A gram a profile has never seen counts as this probable (about half a count).
 _UNSEEN = 1e-7
 
@@ -210,14 +211,15 @@ def detect_language(text: str) -> Detection:
     priors = _langdetect(text)
     family = _family(priors)
     if family != "nordic":
-        return Detection(family, priors[family], note=_note(text, family, priors[family], 1.0))
+        note = _note(text, family, priors, 1.0)
+        return Detection(family, priors[family], note=note)
     nordic = sum(priors.get(code, 0.0) for code in PROFILE_LANGUAGES)
     found = probabilities(text, profile_scores(text))
     ranked = sorted(found, key=found.__getitem__, reverse=True)
     winner, runner_up = ranked[0], ranked[1]
     probability = nordic * found[winner]
     margin = found[winner] - found[runner_up]
-    note = _note(text, family, nordic, found[winner])
+    note = _note(text, family, priors, found[winner])
     return Detection(winner, round(probability, 4), round(margin, 4), note)
 
 
@@ -229,18 +231,21 @@ def _family(priors: dict[str, float]) -> str:
     return "nordic" if best in PROFILE_LANGUAGES or nordic >= 0.5 else best
 
 
-def _note(text: str, family: str, share: float, answer: float) -> str:
+def _note(text: str, family: str, priors: dict[str, float], answer: float) -> str:
     """Why a detection is unsure, or "" when it is not.
 
     Args:
         text: The text judged.
         family: ``nordic`` or the language langdetect found.
-        share: langdetect's probability of that family.
+        priors: langdetect's probabilities for the whole text.
         answer: The probability of the answer within its family.
     """
     if len(text.strip()) < SHORT_TEXT:
         return f"short text (under {SHORT_TEXT} characters)"
-    other = _other_family(text, family)
+    share = sum(p for code, p in priors.items() if _family({code: p}) == family)
+    # langdetect samples the whole text: a two-language mix shows in its probabilities;
+    # one paragraph of another language in a longer text is sought part by part.
+    other = _runner_up_family(priors, family) if share < ONE_FAMILY else _other_family(text, family)
     if share < ONE_FAMILY or other:
         return f"mixed: part of the text reads as {other or 'another language'}"
     if answer < CONFIDENT:
@@ -248,11 +253,22 @@ def _note(text: str, family: str, share: float, answer: float) -> str:
     return ""
 
 
+def _runner_up_family(priors: dict[str, float], family: str) -> str:
+    """The most probable language of another family than ``family``, or ""."""
+    others = [code for code in priors if _family({code: 1.0}) != family]
+    best = max(others, key=priors.__getitem__, default="")
+    return _family_name(_family({best: 1.0})) if best else ""
+
+
+def _family_name(family: str) -> str:
+    return "Danish, Norwegian or Swedish" if family == "nordic" else family
+
+
 def _other_family(text: str, family: str) -> str:
     """A language family other than ``family`` that a part of ``text`` reads as, or ""."""
     sentences = [s for line in text.splitlines() for s in split_sentences(line)]
-    if len(sentences) < 2:
-        return ""
+    if len(sentences) < MIXED_SENTENCES:
+        return ""  # one or two sentences: langdetect's probabilities already show a mix
     size = -(-len(sentences) // MIXED_PARTS)
     for start in range(0, len(sentences), size):
         part = " ".join(sentences[start : start + size])
@@ -263,5 +279,5 @@ def _other_family(text: str, family: str) -> str:
         except LanguageDetectionError:
             continue
         if found != family:
-            return "Danish, Norwegian or Swedish" if found == "nordic" else found
+            return _family_name(found)
     return ""
