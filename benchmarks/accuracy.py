@@ -84,7 +84,8 @@ def table(counts: Counter[tuple[str, str]]) -> str:
 def cross_validated_bias(rows: Rows, folds: int = 5) -> Counter[tuple[str, str]]:
     """Answers on each fifth of the Scandinavian dev rows with the bias set on the rest."""
     nordic = [(gold, text) for gold, text in rows if gold in discriminator.LANGUAGES]
-    logits = [discriminator.scores(text, profile_scores(text)) for _, text in nordic]
+    texts = [discriminator.words(text) for _, text in nordic]
+    logits = [discriminator.scores(words, profile_scores(words)) for words in texts]
 
     def answer(row: int, bias: float) -> str:
         shifted = list(logits[row])

@@ -124,7 +124,7 @@ def write_spec(**changes: object) -> None:
 
 def combiner_inputs(texts: list[str]) -> np.ndarray:
     return np.array(
-        [discriminator.combine(discriminator.words(t), profile_scores(t)) for t in texts]
+        [discriminator.combine(w, profile_scores(w)) for w in map(discriminator.words, texts)]
     )
 
 

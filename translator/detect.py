@@ -144,8 +144,11 @@ def _factory() -> Any:
     return factory
 
 
-def profile_scores(text: str, codes: Sequence[str] = PROFILE_LANGUAGES) -> list[float]:
-    """Log-likelihoods of ``text`` under langdetect's profiles for ``codes``.
+def profile_scores(
+    text_words: Sequence[str], codes: Sequence[str] = PROFILE_LANGUAGES
+) -> list[float]:
+    """Log-likelihoods of a text (its :func:`~translator.discriminator.words`) under
+    langdetect's profiles for ``codes``.
 
     Naive Bayes over the text's case-folded 1–3-letter n-grams, from the same Wikipedia
     n-gram tables langdetect samples from, but counted in full (no random sampling).
@@ -154,7 +157,7 @@ def profile_scores(text: str, codes: Sequence[str] = PROFILE_LANGUAGES) -> list[
     table = factory.word_lang_prob_map
     columns = [factory.langlist.index(code) for code in codes]
     grams: dict[str, int] = {}
-    for word in words(text):
+    for word in text_words:
         padded = f" {word} "
         for n in (1, 2, 3):
             for start in range(len(padded) - n + 1):
@@ -214,7 +217,8 @@ def detect_language(text: str) -> Detection:
         note = _note(text, family, priors, 1.0)
         return Detection(family, priors[family], note=note)
     nordic = sum(priors.get(code, 0.0) for code in PROFILE_LANGUAGES)
-    found = probabilities(text, profile_scores(text))
+    text_words = words(text)
+    found = probabilities(text_words, profile_scores(text_words))
     ranked = sorted(found, key=found.__getitem__, reverse=True)
     winner, runner_up = ranked[0], ranked[1]
     probability = nordic * found[winner]

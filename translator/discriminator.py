@@ -136,26 +136,27 @@ def combine(text_words: Sequence[str], profile_scores: Sequence[float]) -> list[
     return logits + _relative(lexicon_scores(text_words)) + _relative(profile_scores)
 
 
-def scores(text: str, profile_scores: Sequence[float]) -> list[float]:
-    """The combiner's logits for da, nb, nn and sv, before the Danish bias."""
+def scores(text_words: Sequence[str], profile_scores: Sequence[float]) -> list[float]:
+    """The combiner's logits for da, nb, nn and sv (of a text's :func:`words`), before the
+    Danish bias."""
     model = _model()
-    inputs = combine(words(text), profile_scores)
+    inputs = combine(text_words, profile_scores)
     return [
         bias + sum(w * x for w, x in zip(row, inputs, strict=True))
         for row, bias in zip(model.combiner, model.combiner_bias, strict=True)
     ]
 
 
-def probabilities(text: str, profile_scores: Sequence[float]) -> dict[str, float]:
-    """Calibrated probabilities of da, nb, nn and sv for a Scandinavian ``text``.
+def probabilities(text_words: Sequence[str], profile_scores: Sequence[float]) -> dict[str, float]:
+    """Calibrated probabilities of da, nb, nn and sv for a Scandinavian text.
 
     Args:
-        text: The prose to judge.
+        text_words: The text's :func:`words`.
         profile_scores: Log-likelihoods of ``text`` under langdetect's ``da``, ``no``
             and ``sv`` profiles (see :func:`translator.detect.profile_scores`).
     """
     model = _model()
-    logits = scores(text, profile_scores)
+    logits = scores(text_words, profile_scores)
     logits[LANGUAGES.index("da")] += model.danish_bias
     return softmax([logit / model.temperature for logit in logits])
 

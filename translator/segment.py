@@ -89,8 +89,9 @@ def _is_boundary(prev: str, nxt: str, after: str | None) -> bool:
 
 
 def _line_start(text: str, position: int) -> bool:
-    before = text[:position].rstrip(" \t")
-    return not before or before[-1] in "\r\n"
+    while position and text[position - 1] in " \t":
+        position -= 1
+    return not position or text[position - 1] in "\r\n"
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
