@@ -21,10 +21,11 @@ from pathlib import Path
 
 from langdetect import DetectorFactory, detect_langs
 
-from translator import detect_language, discriminator
-from translator.detect import CONFIDENT, profile_scores
+from translator import detect_language
 from translator.errors import LanguageDetectionError
-from translator.segment import boundary_scores
+from translator.language import discriminator
+from translator.language.detect import CONFIDENT, profile_scores
+from translator.language.segment import boundary_scores
 
 CORPORA = Path(__file__).parent.parent.parent / "shared" / "corpora"
 LANGUAGES = ["da", "nb", "nn", "sv", "en", "de"]

@@ -30,9 +30,9 @@ import sacrebleu
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from translator import Translator, repair  # noqa: E402
-from translator.engine_argos import ArgosEngine  # noqa: E402
-from translator.guarantees import Segment  # noqa: E402
+from translator import Translator  # noqa: E402
+from translator.engines.argos import ArgosEngine  # noqa: E402
+from translator.guarantees import Segment, repair  # noqa: E402
 from translator.guarantees.fluency import repeated  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "corpora" / "flores200_devtest"

@@ -47,7 +47,7 @@ def main() -> None:
     for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
         env[name] = str(work / name.lower())
     os.environ.update(env)
-    from translator.packages import install_file
+    from translator.engines.packages import install_file
 
     install_file(args.model)
     folder = work / "articles"

@@ -124,8 +124,8 @@ def measure_argos(work: Path, max_length: int) -> dict[str, Any]:
 
 def measure_library(work: Path, max_length: int) -> dict[str, Any]:
     from translator import Translator
-    from translator.engine_argos import ArgosEngine
-    from translator.packages import find_model
+    from translator.engines.argos import ArgosEngine
+    from translator.engines.packages import find_model
 
     articles = json.loads((work / "articles.json").read_text("utf-8"))
     model = find_model("da")
@@ -149,7 +149,7 @@ def measure_limit(work: Path, max_length: int) -> dict[str, Any]:
     import sentencepiece
 
     from translator import split_sentences
-    from translator.packages import find_model
+    from translator.engines.packages import find_model
 
     articles = json.loads((work / "articles.json").read_text("utf-8"))
     unique = list(
@@ -223,7 +223,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     import tiny_argos
 
-    from translator.packages import install_file
+    from translator.engines.packages import install_file
 
     work = Path(tempfile.mkdtemp(prefix="throughput-"))
     env = {**os.environ, "ARGOS_PACKAGES_DIR": str(work / "packages"),

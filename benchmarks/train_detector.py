@@ -39,8 +39,8 @@ from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 from wordfreq import get_frequency_dict
 
-from translator import discriminator
-from translator.detect import profile_scores
+from translator.language import discriminator
+from translator.language.detect import profile_scores
 
 DATA = Path(discriminator.__file__).parent / "data"
 CORPORA = Path(__file__).parent.parent.parent / "shared" / "corpora"

@@ -46,7 +46,7 @@ def argos_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def installed_model(argos_package: Path) -> Path:
     """The tiny package installed into the test ARGOS_PACKAGES_DIR; its folder."""
-    from translator.packages import install_file
+    from translator.engines.packages import install_file
 
     return install_file(argos_package).path
 

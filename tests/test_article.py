@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from translator.article import parse, render
+from translator.language.article import parse, render
 
 
 def test_example_parts(example_text: str) -> None:

@@ -18,7 +18,7 @@ import pytest
 from test_bulk import ENGLISH, NORWEGIAN, _signal_after, danish_article
 
 from translator import bulk
-from translator.backend_ray import RayOptions
+from translator.bulk.ray import RayOptions
 from translator.pipeline import Translator
 
 ray = pytest.importorskip("ray")  # the 'ray' extra; .ci/run installs it

@@ -20,9 +20,9 @@ from test_pipeline import NORWEGIAN
 from typer.testing import CliRunner
 
 from translator import Translator, bulk
+from translator.bulk.sources import iter_items
 from translator.cli import app
 from translator.errors import ArchiveError, OutputFileError, OutputLockedError
-from translator.sources import iter_items
 
 ENGLISH = "This is an English sentence about the weather, and it will rain tomorrow.\n"
 SENTENCES = [s for s in (DATA / "da_ddt_dev_sentences.txt").read_text("utf-8").splitlines() if s]
@@ -357,7 +357,7 @@ def _peak_traced_memory(tmp_path: Path, count: int) -> int:
 def test_memory_stays_flat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Peak memory of a 5,000-article run is that of a 500-article run (streaming)."""
     from translator import pipeline
-    from translator.detect import Detection
+    from translator.language.detect import Detection
 
     # Detection costs ~7 ms an article and is not what is measured here.
     monkeypatch.setattr(pipeline, "detect_language", lambda text: Detection("da", 1.0))

@@ -95,7 +95,7 @@ def test_unsure_answers_say_why(text: str, note: str) -> None:
 
 
 def test_shipped_model_is_small() -> None:
-    from translator import discriminator
+    from translator.language import discriminator
 
     data = Path(discriminator.__file__).parent / "data"
     assert sum(p.stat().st_size for p in data.glob("scandinavian_*")) <= 5_000_000
@@ -111,7 +111,7 @@ SAMPLE = [
 def test_lazy_tables_give_langdetects_own_probabilities(text: str) -> None:
     from langdetect import DetectorFactory, detect_langs
 
-    from translator.detect import _langdetect
+    from translator.language.detect import _langdetect
 
     DetectorFactory.seed = 0
     assert _langdetect(text) == {g.lang: g.prob for g in detect_langs(text)}

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from translator import split_sentences
-from translator.engine import Engine, load_engine
-from translator.engine_argos import ArgosEngine
+from translator.engines.argos import ArgosEngine
+from translator.engines.base import Engine, load_engine
 from translator.errors import ModelLoadError
 
 SENTENCES = [

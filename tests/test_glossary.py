@@ -4,12 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from translator import glossary
 from translator.errors import GlossaryError
+from translator.formats import glossary
+from translator.language.glossary import Glossary
 
 
 @pytest.fixture(scope="module")
-def news() -> glossary.Glossary:
+def news() -> Glossary:
     return glossary.build()
 
 
@@ -46,7 +47,7 @@ def test_default_glossary_is_large_and_clean() -> None:
     ],
 )
 def test_danish_inflections(
-    news: glossary.Glossary, text: str, forms: list[str], targets: list[str]
+    news: Glossary, text: str, forms: list[str], targets: list[str]
 ) -> None:
     found = news.find(text)
     assert [m.form for m in found] == forms

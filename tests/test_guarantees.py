@@ -9,9 +9,9 @@ import pytest
 
 from translator import Translator
 from translator import guarantees as seam
-from translator.engine import Alignment, Hypothesis
+from translator.engines.base import Alignment, Hypothesis
 from translator.errors import UnknownGuaranteeError
-from translator.glossary import parse
+from translator.formats.glossary import parse
 from translator.guarantees import Problem, Segment, Settings
 from translator.guarantees.fluency import repeated
 from translator.guarantees.numbers import NumberGuarantee, find_numbers

@@ -12,9 +12,10 @@ from translate.storage import tmx as toolkit_tmx
 from translate.storage import xliff as toolkit_xliff
 from translate.storage import xliff2 as toolkit_xliff2
 
-from translator import Translator, tmx, xliff
+from translator import Translator
 from translator.errors import ExchangeFileError, GlossaryError, OutputFileError
-from translator.translation_memory import HUMAN, MACHINE, StoredSegment, TranslationMemory
+from translator.formats import tmx, xliff
+from translator.memory import HUMAN, MACHINE, StoredSegment, TranslationMemory
 
 CRLF_ARTICLE = EXAMPLE.read_text("utf-8").replace("\n", "\r\n")
 
@@ -152,7 +153,7 @@ def test_hostile_xml_is_refused_in_one_line(tmp_path: Path, kind: str, command: 
 
 
 def test_text_xml_cannot_carry_is_refused_before_writing(tmp_path: Path) -> None:
-    from translator.article import Unit
+    from translator.language.article import Unit
 
     with pytest.raises(ExchangeFileError, match="U\\+0001"):
         xliff.write(tmp_path / "a.xlf", [xliff.Document("a", [Unit("a\x01", "b", True)])])
@@ -193,7 +194,7 @@ TBX_3 = """<?xml version="1.0" encoding="UTF-8"?>
 def test_tbx_termbases_are_glossaries(
     tmp_path: Path, content: str, danish: str, english: str
 ) -> None:
-    from translator import glossary
+    from translator.formats import glossary
 
     path = tmp_path / "terms.tbx"
     path.write_text(content, "utf-8")
@@ -227,7 +228,7 @@ def test_glossary_check_reports_a_tbx_conflict(tmp_path: Path) -> None:
     )  # fmt: skip
     result = run("glossary", "check", str(path))
     assert result.exit_code == 1 and "conflicts with concept k1" in result.stdout
-    from translator import glossary
+    from translator.formats import glossary
 
     with pytest.raises(GlossaryError, match="conflicts"):
         glossary.load(path)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from translator import packages as argos
+from translator.engines import packages as argos
 from translator.errors import ModelInstallError, ModelNotInstalledError
 
 

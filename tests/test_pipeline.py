@@ -11,8 +11,8 @@ from damaging import ALL, DamagingEngine
 
 from translator import Translation, Translator
 from translator.errors import EngineError, UnsupportedLanguageError
-from translator.glossary import DEBRIS, Glossary, count_term
-from translator.quotes import find_quotes
+from translator.language.glossary import DEBRIS, Glossary, count_term
+from translator.language.quotes import find_quotes
 
 TERMS_AND_QUOTES = (
     "FN's Generalforsamling mødes i New York. Zelenskyjs tale blev kaldt „historisk“ af "

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from translator import Translator, bulk
-from translator.article import parse
+from translator.language.article import parse
 
 # No glossary and no numbers guarantee: both rightly change words (Nato → NATO, 2,5 → 2.5).
 _TRANSLATOR = Translator(CopyEngine(), source_language="da", guarantees=["quotes"])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from translator.quotes import find_quotes
+from translator.language.quotes import find_quotes
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from translator import split_sentences
-from translator.segment import boundary_scores, sentence_spans
+from translator.language.segment import boundary_scores, sentence_spans
 
 DATA = Path(__file__).parent / "data"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from translator.errors import InputFileError
-from translator.textfile import read_noted, read_text, write_atomic
+from translator.io import read_noted, read_text, write_atomic
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ import pytest
 from conftest import EXAMPLE, CopyEngine
 
 from translator import Hypothesis, Translator
-from translator.engine_argos import ArgosEngine
+from translator.engines.argos import ArgosEngine
 from translator.errors import TranslationMemoryError
-from translator.translation_memory import HUMAN, MACHINE, StoredSegment, TranslationMemory
+from translator.memory import HUMAN, MACHINE, StoredSegment, TranslationMemory
 
 
 class Fingerprinted(CopyEngine):

@@ -12,16 +12,16 @@ import os
 import sys
 from typing import Any
 
-from translator import xliff as xliff_mod
-from translator.pipeline import Translation, Translator
-from translator.textfile import (
+from translator.formats import xliff as xliff_mod
+from translator.formats.xliff import Version
+from translator.io import (
     check_output,
     decode_noted,
     read_limited,
     read_noted,
     write_atomic,
 )
-from translator.xliff import Version
+from translator.pipeline import Translation, Translator
 
 #: The largest article ``translate`` reads unless told otherwise (as ``bulk``).
 DEFAULT_MAX_BYTES = 5_000_000

@@ -4,7 +4,7 @@ For each article: parse it into blocks, detect its language once on its prose, t
 each block into segments (sentences, merged so that no protected span of a guarantee
 straddles two). The model translates every segment of all articles in a call in one
 engine batch, from the Danish as written. Each active guarantee (see
-:mod:`translator.guarantees`) normalises and checks the English; :mod:`translator.repair`
+:mod:`translator.guarantees`) normalises and checks the English; :mod:`translator.guarantees.repair`
 repairs a failing segment in its own context or keeps the fluent translation and
 reports the problem. The pipeline knows no guarantee by name.
 """
@@ -21,11 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, astuple, dataclass, field, replace
 from typing import Any
 
-from translator import article as article_mod
-from translator import glossary as glossary_mod
 from translator import guarantees as guarantees_mod
-from translator.detect import Detection, detect_language, detector_version, release_tables
-from translator.engine import (
+from translator.engines.base import (
     SOURCE_LANGUAGE,
     TARGET_LANGUAGE,
     DecodingOptions,
@@ -35,6 +32,7 @@ from translator.engine import (
     fingerprint,
     search,
 )
+from translator.engines.packages import ProgressCallback
 from translator.errors import (
     LanguageDetectionError,
     ModelLoadError,
@@ -42,13 +40,15 @@ from translator.errors import (
     TranslatorError,
     UnsupportedLanguageError,
 )
-from translator.glossary import Glossary, GlossaryHit, Match
+from translator.formats import glossary as glossary_mod
 from translator.guarantees import Guarantee, Problem, Segment, Span
-from translator.packages import ProgressCallback
-from translator.quotes import QuoteRecord, QuoteStyle
-from translator.repair import Guard, Outcome, resolve
-from translator.segment import sentence_spans
-from translator.translation_memory import (
+from translator.guarantees.repair import Guard, Outcome, resolve
+from translator.language import article as article_mod
+from translator.language.detect import Detection, detect_language, detector_version, release_tables
+from translator.language.glossary import Glossary, GlossaryHit, Match
+from translator.language.quotes import QuoteRecord, QuoteStyle
+from translator.language.segment import sentence_spans
+from translator.memory import (
     HUMAN,
     MACHINE,
     StoredSegment,
@@ -202,7 +202,7 @@ class Translator:
         install: bool = False,
         progress: ProgressCallback | None = None,
     ) -> None:
-        from translator.engine import check_engine
+        from translator.engines.base import check_engine
 
         self._engines: dict[str, Engine] = {}
         self._engine_lock = threading.Lock()

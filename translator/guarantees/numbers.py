@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from translator.engine import Alignment
+from translator.engines.base import Alignment
 from translator.guarantees import (
     BaseGuarantee,
     Edit,

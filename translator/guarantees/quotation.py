@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from translator.engine import Alignment
+from translator.engines.base import Alignment
 from translator.guarantees import BaseGuarantee, Edit, Found, Problem, Segment, Span
-from translator.quotes import Quote, QuoteRecord, QuoteStyle, find_quotes, marks, restyle
+from translator.language.quotes import Quote, QuoteRecord, QuoteStyle, find_quotes, marks, restyle
 
 _LONE_SINGLE = re.compile(r"(?<=[.,!?;:])['’]|^['‘]|['’]$")
 

@@ -13,8 +13,7 @@ import difflib
 import re
 from collections.abc import Sequence
 
-from translator.engine import Alignment
-from translator.glossary import DEBRIS, Glossary, GlossaryHit, Match, count_term, hits_summary
+from translator.engines.base import Alignment
 from translator.guarantees import (
     BaseGuarantee,
     Edit,
@@ -24,6 +23,14 @@ from translator.guarantees import (
     Settings,
     Span,
     apply_edits,
+)
+from translator.language.glossary import (
+    DEBRIS,
+    Glossary,
+    GlossaryHit,
+    Match,
+    count_term,
+    hits_summary,
 )
 
 _FUNCTION_WORDS = frozenset("a an and at by for from in of on the to with".split())

@@ -12,19 +12,17 @@ uninterrupted run's.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
-import re
 from collections import Counter, deque
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
-from translator import xliff as xliff_mod
+from translator.bulk.sources import DEFAULT_MAX_BYTES, REPORT_NAME, Item, iter_items
 from translator.errors import (
     ArchiveError,
     ExchangeFileError,
@@ -33,17 +31,23 @@ from translator.errors import (
     TranslatorError,
     UnsupportedLanguageError,
 )
+from translator.formats import xliff as xliff_mod
+from translator.formats.xliff import Version
+from translator.io import (
+    TEXT_SUFFIXES,
+    check_output,
+    digest,
+    remove_partials,
+    unique_output_name,
+    write_atomic,
+)
 from translator.pipeline import Translation, Translator
-from translator.sources import DEFAULT_MAX_BYTES, REPORT_NAME, TEXT_SUFFIXES, Item, iter_items
-from translator.textfile import check_output, remove_partials, write_atomic
-from translator.xliff import Version
 
 if TYPE_CHECKING:
-    from translator.backend_ray import RayOptions
+    from translator.bulk.ray import RayOptions
 
 Status = Literal["translated", "passed", "skipped", "failed"]
 Backend = Literal["local", "ray"]
-_UNSAFE_CHARS = re.compile(r"[^\w.\- ]+")
 
 
 @dataclass(frozen=True)
@@ -147,56 +151,6 @@ def translate_stream(
 def _batches(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
     while batch := list(islice(items, size)):
         yield batch
-
-
-def output_name(item_id: str) -> str:
-    """The relative output path of an item: ``a/b/name.txt`` → ``a/b/name.en.txt``.
-
-    Characters a file system may refuse are replaced; a name whose characters were
-    replaced, or that is too long for a file system (255 bytes), gets a short checksum
-    of the id, so that two ids never share an output (``a:b.txt``, ``a_b.txt``).
-    """
-    path = PurePosixPath(item_id)
-    parts = [_safe_part(part) for part in path.parts]
-    name = parts[-1]
-    stem, dot, suffix = name.rpartition(".")
-    if not dot or f".{suffix.lower()}" not in TEXT_SUFFIXES:
-        stem, suffix = name, "txt"
-    changed = [_safe_part(p) != p for p in path.parts]
-    if any(changed) or len(f"{stem}.en.{suffix}".encode()) > _MAX_NAME:
-        stem = f"{_clip(stem)}~{_digest(item_id)}"
-    parts[-1] = f"{stem}.en.{suffix}"
-    return "/".join(parts)
-
-
-def unique_output_name(item_id: str, taken: set[str]) -> str:
-    """:func:`output_name`, with a checksum added if the name is taken already (ignoring
-    case, as case-insensitive file systems do), e.g. by a repeated id."""
-    name = output_name(item_id)
-    serial = 0
-    while name.casefold() in taken:
-        serial += 1
-        folder, _, leaf = name.rpartition("/")
-        stem, _, suffix = leaf.rpartition(".en.")
-        leaf = f"{_clip(stem)}~{_digest(f'{item_id}#{serial}')}.en.{suffix}"
-        name = f"{folder}/{leaf}" if folder else leaf
-    return name
-
-
-_MAX_NAME = 255
-
-
-def _safe_part(part: str) -> str:
-    return _UNSAFE_CHARS.sub("_", part).strip(". ")[:200] or "_"
-
-
-def _clip(stem: str) -> str:
-    """At most 200 bytes of ``stem``, cut on a character boundary."""
-    return stem.encode("utf-8")[:200].decode("utf-8", "ignore")
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
 
 
 @dataclass
@@ -471,15 +425,15 @@ class _Resume:
             repeat = self.seen[item.id]
             self.seen[item.id] += 1
             content = item.text if item.text is not None else f"problem: {item.problem}"
-            digest = _digest(f"{self.key}\n{content}")
-            entry = self._match(item.id, repeat, digest)
+            checksum = digest(f"{self.key}\n{content}")
+            entry = self._match(item.id, repeat, checksum)
             if entry is not None:
                 self.queue.append(
                     ItemResult(item.id, entry["status"], str(entry.get("reason", "")),
                                record=item.record, resumed=True)
                 )  # fmt: skip
                 continue
-            self.queue.append((repeat, digest))
+            self.queue.append((repeat, checksum))
             yield item
 
     def _match(self, item_id: str, repeat: int, digest: str) -> dict[str, Any] | None:
@@ -583,7 +537,7 @@ def _stream(
 ) -> Iterator[ItemResult]:
     """The results of ``items`` in order, from local threads or from Ray actors."""
     if backend == "ray":
-        from translator import backend_ray
+        from translator.bulk import ray as backend_ray
 
         options = ray or backend_ray.RayOptions()
         return backend_ray.stream(translator, items, batch_size, options)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from translator.engine import Alignment, Hypothesis
+from translator.engines.base import Alignment, Hypothesis
 from translator.errors import EngineError, ModelLoadError
 
 # A runaway decode (no </s>) is cut at LENGTH_RATIO × the input's tokens + LENGTH_SLACK.

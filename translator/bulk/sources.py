@@ -23,9 +23,8 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, Literal
 
 from translator.errors import ArchiveError, InputFileError
-from translator.textfile import decode_noted
+from translator.io import TEXT_SUFFIXES, decode_noted
 
-TEXT_SUFFIXES = (".txt", ".md")
 TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 DEFAULT_MAX_BYTES = 5_000_000

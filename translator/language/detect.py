@@ -3,7 +3,7 @@
 langdetect tells the language family well but Danish from Norwegian poorly (it calls
 about 5 % of Danish sentences Norwegian) and answers ``no`` for both Norwegian
 standards. When langdetect's best guesses are Scandinavian, the trained model in
-:mod:`translator.discriminator` answers ``da``, ``nb``, ``nn`` or ``sv`` with a
+:mod:`translator.language.discriminator` answers ``da``, ``nb``, ``nn`` or ``sv`` with a
 calibrated probability.
 """
 
@@ -20,9 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translator.discriminator import PROFILE_LANGUAGES, model_checksum, probabilities, words
 from translator.errors import LanguageDetectionError
-from translator.segment import split_sentences
+from translator.language.discriminator import (
+    PROFILE_LANGUAGES,
+    model_checksum,
+    probabilities,
+    words,
+)
+from translator.language.segment import split_sentences
 
 # Texts shorter than this are judged, but flagged: a few words rarely tell da from nb.
 SHORT_TEXT = 40
@@ -147,7 +152,7 @@ def _factory() -> Any:
 def profile_scores(
     text_words: Sequence[str], codes: Sequence[str] = PROFILE_LANGUAGES
 ) -> list[float]:
-    """Log-likelihoods of a text (its :func:`~translator.discriminator.words`) under
+    """Log-likelihoods of a text (its :func:`~translator.language.discriminator.words`) under
     langdetect's profiles for ``codes``.
 
     Naive Bayes over the text's case-folded 1–3-letter n-grams, from the same Wikipedia

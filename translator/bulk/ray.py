@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
+from translator.bulk.sources import Item
 from translator.errors import EngineError
+from translator.memory import StoredSegment, TranslationMemory
 from translator.pipeline import Translator
-from translator.sources import Item
-from translator.translation_memory import StoredSegment, TranslationMemory
 
 # Articles a Ray dataset covers at once: the input streams through in windows of this
 # many batches per actor, so the driver never holds the whole archive.

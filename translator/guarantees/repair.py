@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from translator.engine import Engine, Hypothesis, search
+from translator.engines.base import Engine, Hypothesis, search
 from translator.guarantees import Guarantee, Problem, Segment, apply_edits
 
 #: Hypotheses asked for when a segment fails a check.

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import codecs
 import glob
+import hashlib
 import os
 import re
 import secrets
 import stat
 import tempfile
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from translator.errors import InputFileError, OutputFileError
@@ -210,3 +211,59 @@ def remove_partials(folder: str | os.PathLike[str]) -> None:
     """Remove the temporaries that killed :func:`write_atomic` calls left under ``folder``."""
     for stale in Path(folder).rglob(f".*{PARTIAL}"):
         stale.unlink(missing_ok=True)
+
+
+#: The suffixes of the plain-text articles a folder or archive holds.
+TEXT_SUFFIXES = (".txt", ".md")
+_UNSAFE_CHARS = re.compile(r"[^\w.\- ]+")
+
+
+def output_name(item_id: str) -> str:
+    """The relative output path of an item: ``a/b/name.txt`` → ``a/b/name.en.txt``.
+
+    Characters a file system may refuse are replaced; a name whose characters were
+    replaced, or that is too long for a file system (255 bytes), gets a short checksum
+    of the id, so that two ids never share an output (``a:b.txt``, ``a_b.txt``).
+    """
+    path = PurePosixPath(item_id)
+    parts = [_safe_part(part) for part in path.parts]
+    name = parts[-1]
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or f".{suffix.lower()}" not in TEXT_SUFFIXES:
+        stem, suffix = name, "txt"
+    changed = [_safe_part(p) != p for p in path.parts]
+    if any(changed) or len(f"{stem}.en.{suffix}".encode()) > _MAX_NAME:
+        stem = f"{_clip(stem)}~{digest(item_id)}"
+    parts[-1] = f"{stem}.en.{suffix}"
+    return "/".join(parts)
+
+
+def unique_output_name(item_id: str, taken: set[str]) -> str:
+    """:func:`output_name`, with a checksum added if the name is taken already (ignoring
+    case, as case-insensitive file systems do), e.g. by a repeated id."""
+    name = output_name(item_id)
+    serial = 0
+    while name.casefold() in taken:
+        serial += 1
+        folder, _, leaf = name.rpartition("/")
+        stem, _, suffix = leaf.rpartition(".en.")
+        leaf = f"{_clip(stem)}~{digest(f'{item_id}#{serial}')}.en.{suffix}"
+        name = f"{folder}/{leaf}" if folder else leaf
+    return name
+
+
+_MAX_NAME = 255
+
+
+def _safe_part(part: str) -> str:
+    return _UNSAFE_CHARS.sub("_", part).strip(". ")[:200] or "_"
+
+
+def _clip(stem: str) -> str:
+    """At most 200 bytes of ``stem``, cut on a character boundary."""
+    return stem.encode("utf-8")[:200].decode("utf-8", "ignore")
+
+
+def digest(text: str) -> str:
+    """A short checksum of ``text`` (any string, lone surrogates included)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]

@@ -167,7 +167,7 @@ class DecodingOptions:
 
 
 # name → "module:Class"; imported only when asked for, since engines pull in heavy modules.
-ENGINES = {"argos": "translator.engine_argos:ArgosEngine"}
+ENGINES = {"argos": "translator.engines.argos:ArgosEngine"}
 
 
 def load_engine(name: str, **options: Any) -> Engine:
@@ -196,7 +196,7 @@ def engine_for_language(
         ModelNotInstalledError: no such package is installed (or could be installed).
         ModelLoadError: the package is there but cannot be loaded.
     """
-    from translator.packages import ensure_model
+    from translator.engines.packages import ensure_model
 
     model = ensure_model(language, TARGET_LANGUAGE, offline=not install, progress=progress)
     return engine_from_package(model.path, options)

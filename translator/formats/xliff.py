@@ -1,7 +1,7 @@
 """XLIFF 1.2 and 2.0: send machine translations for post-editing, take the edits back.
 
 One ``<file>`` per article, one unit per piece of the article in order (see
-:class:`translator.article.Unit`): each translated sentence is a unit whose target is
+:class:`translator.language.article.Unit`): each translated sentence is a unit whose target is
 the machine translation, in state ``needs-review-translation`` (1.2) or ``initial``
 (2.0), with glossary terms and repairs as notes; everything kept as it is (dateline,
 quote dashes, spaces, line endings, byline) is a ``translate="no"`` unit. Joining the
@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Literal
 
 from translator import __version__
-from translator.article import Unit
 from translator.errors import ExchangeFileError
-from translator.textfile import check_output, write_atomic
-from translator.xmlio import SPACE, check_text, local, parse, serialize, text_of
+from translator.formats.xmlio import SPACE, check_text, local, parse, serialize, text_of
+from translator.io import check_output, unique_output_name, write_atomic
+from translator.language.article import Unit
 
 Version = Literal["1.2", "2.0"]
 VERSIONS: tuple[Version, ...] = ("1.2", "2.0")
@@ -203,8 +203,6 @@ def merge(path: str | os.PathLike[str], output: str | os.PathLike[str]) -> list[
         ExchangeFileError: the file is not XLIFF.
         OutputFileError: ``output`` cannot be written.
     """
-    from translator.bulk import unique_output_name
-
     documents = read(path)
     if len(documents) == 1:
         target = check_output(output, path)

@@ -16,9 +16,9 @@ from typing import Literal
 
 from translator import __version__
 from translator.errors import ExchangeFileError
-from translator.textfile import write_atomic
-from translator.translation_memory import HUMAN, MACHINE, StoredSegment, TranslationMemory, now
-from translator.xmlio import LANG, check_text, iterparse, local, serialize, text_of
+from translator.formats.xmlio import LANG, check_text, iterparse, local, serialize, text_of
+from translator.io import write_atomic
+from translator.memory import HUMAN, MACHINE, StoredSegment, TranslationMemory, now
 
 SOURCE, TARGET = "da", "en"
 _PROPS = ("origin", "model", "settings", "article", "record")
@@ -97,7 +97,7 @@ def import_file(
 
 
 def _is_tmx(path: str | os.PathLike[str]) -> bool:
-    from translator.xmlio import parse
+    from translator.formats.xmlio import parse
 
     return local(parse(path).tag) == "tmx"
 

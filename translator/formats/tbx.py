@@ -14,8 +14,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from translator.errors import ExchangeFileError, GlossaryError
-from translator.glossary import Entry, Glossary, Problem
-from translator.xmlio import LANG, local, parse, text_of
+from translator.formats.xmlio import LANG, local, parse, text_of
+from translator.language.glossary import Entry, Glossary, Problem
 
 _CONCEPTS = ("termEntry", "conceptEntry")
 _LANGUAGES = ("langSet", "langSec")

@@ -11,7 +11,7 @@ regression (all weights in ``data/scandinavian_model.json`` and
   and ``data/scandinavian_lexicon.bin``, from wordfreq's lists), which carry no topic
   of their own;
 * langdetect's Wikipedia n-gram profiles for ``da``, ``no`` and ``sv`` (passed in by
-  :mod:`translator.detect`, which owns langdetect).
+  :mod:`translator.language.detect`, which owns langdetect).
 
 Letters only and case-folded: punctuation and capitals say more about where a
 sentence came from (speech transcripts, parliament) than about its language.
@@ -153,7 +153,7 @@ def probabilities(text_words: Sequence[str], profile_scores: Sequence[float]) ->
     Args:
         text_words: The text's :func:`words`.
         profile_scores: Log-likelihoods of ``text`` under langdetect's ``da``, ``no``
-            and ``sv`` profiles (see :func:`translator.detect.profile_scores`).
+            and ``sv`` profiles (see :func:`translator.language.detect.profile_scores`).
     """
     model = _model()
     logits = scores(text_words, profile_scores)

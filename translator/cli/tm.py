@@ -1,0 +1,70 @@
+"""``translator tm``: the translation memory as TMX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from translator.cli.app import (
+    TmOption,
+    fail,
+    one_of,
+    tm_app,
+)
+from translator.errors import TranslatorError
+
+if TYPE_CHECKING:
+    pass
+
+
+@tm_app.command("export")
+def tm_export_cli(
+    path: Annotated[Path, typer.Argument(help="The TMX file to write.")],
+    tm: TmOption = None,
+) -> None:
+    """Write the translation memory as TMX 1.4b (origin, model, dates as props).
+
+    Example: translator tm export tm.tmx
+    """
+    from translator.formats import tmx
+    from translator.io import check_output
+    from translator.memory import TranslationMemory, default_path
+
+    try:
+        target = check_output(path)
+        count = tmx.export(TranslationMemory(tm or default_path()), target)
+    except TranslatorError as error:
+        fail(error)
+    typer.echo(f"wrote {count} segments to {path}", err=True)
+
+
+@tm_app.command("import")
+def tm_import_cli(
+    paths: Annotated[list[Path], typer.Argument(help="TMX files to add.")],
+    tm: TmOption = None,
+    origin: Annotated[
+        str,
+        typer.Option(
+            "--origin",
+            callback=one_of("human", "recorded"),
+            help="human: every unit is a human translation; recorded: keep the origin "
+            "translator wrote (a round trip).",
+        ),
+    ] = "human",
+) -> None:
+    """Add the da→en units of TMX files to the translation memory (as human, by default).
+
+    Example: translator tm import reviewed.tmx
+    """
+    from translator.formats import tmx
+    from translator.memory import TranslationMemory, default_path
+
+    try:
+        memory = TranslationMemory(tm or default_path())
+        for path in paths:
+            count = tmx.import_file(path, memory, origin)  # type: ignore[arg-type]
+            typer.echo(f"{path}: {count} segments added", err=True)
+    except TranslatorError as error:
+        fail(error)

@@ -1,0 +1,165 @@
+"""The guarantee protocol and the values guarantees exchange with the pipeline.
+
+A guarantee is a small object with four steps, and the pipeline knows none by name:
+
+- ``find(text, quoted)``: the spans of a block of Danish it protects (a glossary term, a
+  quotation, a number), plus notices about the source (an unbalanced mark);
+- ``normalize(segment, output)``: deterministic fixes that need no model (restyle the
+  model's '…' into the source's „…“, respell a Danish term the model copied,
+  ``2,5`` → ``2.5``); never a change of wording;
+- ``check(segment, output)``: what is still wrong, as :class:`Problem` values;
+- ``place(segment, output, alignment)``: edits that put a missing term, mark or
+  number where the decoder's alignment says its source span went.
+
+Add a guarantee by writing one module with such a class and one line in
+:data:`GUARANTEES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from translator.engines.base import Alignment
+
+
+@dataclass(frozen=True)
+class Span:
+    """A protected span of the source: ``text[start:end]``, with what was found there."""
+
+    start: int
+    end: int
+    value: Any = None
+
+    def shifted(self, offset: int) -> Span:
+        """The same span, ``offset`` characters to the left."""
+        return Span(self.start - offset, self.end - offset, self.value)
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a guarantee found in a block: its spans, and notices about the source."""
+
+    spans: list[Span] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Segment:
+    """A unit of translation (a sentence, or sentences one quotation joins).
+
+    Attributes:
+        text: The Danish.
+        quoted: The unit lies in a dash-quote paragraph (it is itself a quotation).
+        line: The line (block) number of the article, from 1, for warnings.
+        spans: The protected spans of each guarantee, by guarantee name.
+    """
+
+    text: str
+    quoted: bool = False
+    line: int = 1
+    spans: dict[str, list[Span]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something a guarantee found wrong with an English output.
+
+    Attributes:
+        guarantee: The guarantee's name (``glossary``, ``quotes`` …).
+        kind: What is wrong, as a short key (``missing``, ``source-spelling`` …).
+        detail: The words for a person (``'NATO' 0× instead of 1×``).
+        repairable: Whether another hypothesis or alignment placement can fix it.
+    """
+
+    guarantee: str
+    kind: str
+    detail: str
+    repairable: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.guarantee}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``output[start:end]`` by ``text`` (an insertion when start == end)."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What guarantees may need from the translator's options."""
+
+    glossary: Any = None
+    quote_style: str = "source"
+
+
+class Guarantee(Protocol):
+    """A property every translation must keep (see the module docstring)."""
+
+    name: str
+
+    def find(self, text: str, quoted: bool) -> Found:
+        """The protected spans of a block of Danish, and notices about it."""
+        ...
+
+    def normalize(self, segment: Segment, output: str) -> str:
+        """``output`` with the deterministic, wording-neutral fixes applied."""
+        ...
+
+    def check(self, segment: Segment, output: str) -> list[Problem]:
+        """What is wrong with ``output`` (after :meth:`normalize`) as the English of ``segment``."""
+        ...
+
+    def place(self, segment: Segment, output: str, alignment: Alignment) -> list[Edit]:
+        """Edits to the raw ``output`` that restore what is missing, by alignment."""
+        ...
+
+    def summary(self, pairs: Sequence[tuple[Segment, str]]) -> list[Any]:
+        """What the guarantee reports for an article's (segment, final English) pairs."""
+        ...
+
+
+class BaseGuarantee:
+    """Defaults for a guarantee: protects nothing, changes nothing, reports nothing."""
+
+    name = "base"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def find(self, text: str, quoted: bool) -> Found:
+        return Found()
+
+    def normalize(self, segment: Segment, output: str) -> str:
+        return output
+
+    def check(self, segment: Segment, output: str) -> list[Problem]:
+        return []
+
+    def place(self, segment: Segment, output: str, alignment: Alignment) -> list[Edit]:
+        return []
+
+    def summary(self, pairs: Sequence[tuple[Segment, str]]) -> list[Any]:
+        return []
+
+    def spans(self, segment: Segment) -> list[Span]:
+        """This guarantee's spans in ``segment``."""
+        return segment.spans.get(self.name, [])
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    """Apply ``edits`` to ``text``; an edit overlapping an earlier one is dropped."""
+    kept: list[Edit] = []
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if kept and edit.start < kept[-1].end:
+            continue
+        kept.append(edit)
+    for edit in reversed(kept):
+        text = text[: edit.start] + edit.text + text[edit.end :]
+    return text
