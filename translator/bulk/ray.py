@@ -116,7 +116,7 @@ class _Worker:
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         import numpy as np
 
-        from translator.bulk import translate_items
+        from translator.bulk.items import translate_items
 
         items = [pickle.loads(payload) for payload in batch["item"]]
         results = translate_items(self.translator, items)

@@ -1,0 +1,126 @@
+"""The pure step of a bulk run: a batch of items in, one result each out, in order."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import TYPE_CHECKING, Any, Literal
+
+from translator.bulk.sources import Item
+from translator.errors import (
+    TranslatorError,
+    UnsupportedLanguageError,
+)
+from translator.pipeline import Translation, Translator
+
+if TYPE_CHECKING:
+    pass
+
+
+Status = Literal["translated", "passed", "skipped", "failed"]
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """What happened to one item of a bulk run.
+
+    Attributes:
+        id: The item's relative path or record id.
+        status: ``translated``, ``passed`` (already English), ``skipped`` (another
+            language) or ``failed``.
+        reason: Why it was skipped or failed.
+        translation: The translation, when there is one.
+        record: The JSONL record it came from.
+        resumed: Done by an earlier run, unchanged since: not translated again.
+    """
+
+    id: str
+    status: Status
+    reason: str = ""
+    translation: Translation | None = None
+    record: dict[str, Any] | None = None
+    resumed: bool = False
+
+
+@dataclass
+class BulkSummary:
+    """Counts of a bulk run, and the reasons of its failures."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    resumed: int = 0
+    damaged: list[int] = field(default_factory=list)  # report lines skipped
+
+    @property
+    def failed(self) -> int:
+        """How many items failed."""
+        return self.counts["failed"]
+
+    def add(self, item_id: str, status: str, reason: str) -> None:
+        """Count one item's outcome."""
+        self.counts[status] += 1
+        if status == "failed":
+            self.failures.append((item_id, reason))
+
+
+def translate_items(translator: Translator, items: list[Item]) -> list[ItemResult]:
+    """Translate a batch of items: the pure "records in, results out" step.
+
+    Items that could not be read fail; English passes; other languages are skipped.
+    """
+    readable = [item for item in items if item.text is not None]
+    outcomes = iter(
+        translator.translate_results([i.text or "" for i in readable], [i.id for i in readable])
+    )
+    results = []
+    for item in items:
+        if item.text is None:
+            results.append(
+                ItemResult(item.id, "failed", item.problem or "unreadable", None, item.record)
+            )
+            continue
+        outcome = next(outcomes)
+        if isinstance(outcome, UnsupportedLanguageError):
+            reason = f"language '{outcome.fields['language']}'"
+            results.append(ItemResult(item.id, "skipped", reason, None, item.record))
+        elif isinstance(outcome, TranslatorError):
+            results.append(ItemResult(item.id, "failed", str(outcome), None, item.record))
+        else:
+            status: Status = "translated" if outcome.translated else "passed"
+            outcome.warnings[:0] = item.notes
+            results.append(ItemResult(item.id, status, "", outcome, item.record))
+    return results
+
+
+def translate_stream(
+    translator: Translator, items: Iterable[Item], batch_size: int = 64, jobs: int = 1
+) -> Iterator[ItemResult]:
+    """Yield the results of ``items`` in order, ``batch_size`` items a batch.
+
+    Batches are translated on ``jobs`` worker threads (the engine releases the GIL while
+    decoding); results still come in input order, and no more than ``2 × jobs`` batches
+    are held in memory. The caller's thread only waits, so Ctrl-C reaches it at once:
+    the batches in flight are abandoned (their items are not reported, so a rerun does
+    them), nothing waits for them.
+    """
+    batches = _batches(iter(items), batch_size)
+    workers = max(1, jobs)
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="translator-bulk")
+    try:
+        pending = [
+            pool.submit(translate_items, translator, b) for b in islice(batches, 2 * workers)
+        ]
+        while pending:
+            results = pending.pop(0).result()
+            pending.extend(pool.submit(translate_items, translator, b) for b in islice(batches, 1))
+            yield from results
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _batches(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
+    while batch := list(islice(items, size)):
+        yield batch
