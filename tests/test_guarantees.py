@@ -86,7 +86,11 @@ def test_problems_are_data_and_errors_pickle() -> None:
         ("Det koster 1,5 mia. kr.", ["1.5 billion"]),
         ("Hun sluttede som nr. 3. i løbet.", ["3rd"]),
         ("I 2005 kom 4 mus.", ["2005", "4"]),
-        ("Standarden 802.11n er hurtig.", []),
+        ("Standarden 802.11n er hurtig.", ["802.11n"]),
+        ("Den kører på 2,4GHz og 5GHz.", ["2.4GHz", "5GHz"]),
+        ("Mødet er kl. 22.", ["22:00"]),
+        ("Klokken var 07:19.", ["07:19"]),
+        ("Det var år 5.000 f.Kr. Så kom isen.", ["5,000"]),
     ],
 )
 def test_numbers_found_with_house_style(danish: str, english: list[str]) -> None:
@@ -94,13 +98,46 @@ def test_numbers_found_with_house_style(danish: str, english: list[str]) -> None
 
 
 @pytest.mark.parametrize(
+    ("danish", "english", "problems"),
+    [
+        ("Mødet er kl. 22.", "The meeting is at 10 p.m.", []),
+        ("Mødet er kl. 10:00.", "The meeting is at 10 p.m.", ["missing"]),
+        ("Standarden 802.11n er hurtig.", "The 80211 standard is fast.", ["missing"]),
+        ("Den kører på 2,4GHz.", "It runs at 2.4 GHz.", []),
+        ("Det var år 5.000 f.Kr.", "It was the year 5 000 p.m.", ["era"]),
+        ("Det var år 5.000 f.Kr.", "It was the year 5,000 BC.", []),
+        ("Der kom 4 mus.", "Four mice came.", []),
+    ],
+)
+def test_numbers_checked_in_every_form(danish: str, english: str, problems: list[str]) -> None:
+    """Clock times in any form, codes as written, eras kept: nothing is lost silently."""
+    guarantee = NumberGuarantee(Settings())
+    segment = Segment(danish, spans={"numbers": guarantee.find(danish, False).spans})
+    found = guarantee.check(segment, guarantee.normalize(segment, english))
+    assert [p.kind for p in found] == problems
+
+
+@pytest.mark.parametrize(
+    ("danish", "english", "normalised"),
+    [
+        ("Mødet er kl. 22.", "The meeting is at 10 p.m.", "The meeting is at 22:00"),
+        ("Der kom 4 mus.", "Four mice came.", "4 mice came."),
+        ("Den kører på 2,4GHz.", "It runs at 2.4 GHz.", "It runs at 2.4GHz."),
+    ],
+)
+def test_numbers_normalised_to_house_style(danish: str, english: str, normalised: str) -> None:
+    guarantee = NumberGuarantee(Settings())
+    segment = Segment(danish, spans={"numbers": guarantee.find(danish, False).spans})
+    assert guarantee.normalize(segment, english).rstrip(".") == normalised.rstrip(".")
+
+
+@pytest.mark.parametrize(
     ("danish", "model", "fixed"),
     [
         ("Prisen steg 2,5 procent.", "The price rose by 2,5 per cent.", "The price rose by 2.5%."),
         ("Der kom 1.000 mennesker.", "1 000 people came.", "1,000 people came."),
-        ("Der kom 4 mus.", "Four mice came.", "Four mice came."),
         ("Det koster 2,5 mio. kr.", "It costs DKK 2.5 million.", "It costs DKK 2.5 million."),
-        ("Det sker kl. 20.30.", "It happens at 8.30 p.m.", "It happens at 8.30 p.m."),
+        ("Det sker kl. 20.30.", "It happens at 8.30 p.m.", "It happens at 20:30."),
     ],
 )
 def test_numbers_normalised_and_accepted(danish: str, model: str, fixed: str) -> None:

@@ -12,6 +12,7 @@ import os
 import sys
 from typing import Any
 
+from translator.engines.base import DecodingOptions
 from translator.formats import xliff as xliff_mod
 from translator.formats.xliff import Version
 from translator.io import (
@@ -88,7 +89,7 @@ def translate_file(
     xliff_target = check_output(xliff, path) if xliff is not None else None
     text, name, notes = read_source(path, max_bytes)
     if translator is None:
-        options.setdefault("inter_threads", 1)  # one article is one batch
+        options.setdefault("decoding", DecodingOptions(inter_threads=1))  # one article, one batch
         options.setdefault("release_detector", True)
         translator = Translator(**options)
     result = translator.translate(text, name)

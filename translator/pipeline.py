@@ -147,12 +147,9 @@ class Translator:
     Args:
         engine: Any object with ``translate_batch(list[str]) -> list[str]``. When
             omitted, the installed Argos package for the language is loaded on first use.
-        beam_size: Beam width of the Argos engine.
-        max_decoding_length: Cap on output tokens per sentence of the Argos engine.
-        compute_type: CTranslate2 compute type (``auto``, ``int8``, ``float32`` …).
-        device: ``cpu`` or ``cuda``.
-        threads: CTranslate2 threads per batch (0: the cores left per batch).
-        inter_threads: Batches CTranslate2 decodes at once (0: one per core).
+        decoding: How the Argos engine decodes (beam, length cap, compute type, device,
+            threads); :class:`~translator.engines.base.DecodingOptions` defaults when
+            omitted.
         glossaries: Glossary files applied over the default glossary, in order.
         default_glossary: Whether to start from the shipped ``news.da-en.tsv``.
         glossary: A glossary already built (overrides ``glossaries`` and
@@ -161,7 +158,6 @@ class Translator:
             “…” with ‘…’ inside.
         source_language: Force this source language instead of detecting it (the
             installed ``<language>→en`` package is used).
-        decoding: All decoding options in one object (overrides the six above).
         guarantees: The guarantees to keep (names in
             :data:`translator.guarantees.GUARANTEES`), in order.
         cache_size: How many translated sentences to keep in RAM (each is translated
@@ -183,12 +179,6 @@ class Translator:
         self,
         engine: Engine | None = None,
         *,
-        beam_size: int = 4,
-        max_decoding_length: int | None = None,
-        compute_type: str = "auto",
-        device: str = "cpu",
-        threads: int = 0,
-        inter_threads: int = 0,
         decoding: DecodingOptions | None = None,
         glossaries: Sequence[str | os.PathLike[str]] = (),
         default_glossary: bool = True,
@@ -208,9 +198,7 @@ class Translator:
         self._engine_lock = threading.Lock()
         if engine is not None:
             self._engines[source_language or SOURCE_LANGUAGE] = check_engine(engine)
-        self.decoding = decoding or DecodingOptions(
-            beam_size, max_decoding_length, compute_type, device, threads, inter_threads
-        )
+        self.decoding = decoding or DecodingOptions()
         self.glossary: Glossary = glossary or glossary_mod.build(glossaries, default_glossary)
         self.guarantee_names = tuple(guarantees)
         self.quote_style: QuoteStyle = quote_style

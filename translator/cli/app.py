@@ -152,14 +152,17 @@ def translator_options(
     tm: Path | None,
     no_tm: bool,
     offline: bool,
+    **decoding: Any,
 ) -> dict[str, Any]:
-    """The Translator options that ``translate`` and ``bulk`` share."""
+    """The Translator options that ``translate`` and ``bulk`` share; ``decoding`` are
+    further :class:`~translator.engines.base.DecodingOptions` fields."""
+    from translator.engines.base import DecodingOptions
+
     return {
         "glossaries": list(glossary or []),
         "default_glossary": not no_default_glossary,
         "quote_style": quote_style,
-        "beam_size": beam_size,
-        "max_decoding_length": max_decoding_length,
+        "decoding": DecodingOptions(beam_size, max_decoding_length, **decoding),
         "translation_memory": None if no_tm else memory_path(tm),
         "install": not offline,
         "progress": download_bar(f"{SOURCE_LANGUAGE}-en"),

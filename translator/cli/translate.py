@@ -80,12 +80,13 @@ def translate_cli(
 
     options = translator_options(
         glossary, no_default_glossary, quote_style, beam_size, max_decoding_length, tm, no_tm,
-        offline,
+        offline, compute_type=compute_type, device=device, intra_threads=threads,
+        inter_threads=1,  # one article is one batch
     )  # fmt: skip
     try:
         result = translate_file(
             path, output, as_json=as_json, source_language=source_language, max_bytes=max_bytes,
-            compute_type=compute_type, device=device, threads=threads, xliff=xliff,
+            xliff=xliff,
             xliff_version=cast("Version", xliff_version), **options,
         )  # fmt: skip
     except TranslatorError as error:

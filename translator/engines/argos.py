@@ -163,11 +163,49 @@ class ArgosEngine:
                 results[index] = self._hypotheses(output, spans[index] if alignment else None)
         return results
 
+    def complete(self, sentences: list[str], prefixes: list[str]) -> list[Hypothesis]:
+        """The best translation of each sentence that begins with its English prefix,
+        with its alignment: the model writes the rest of the sentence itself."""
+        protos = self._sp.encode(sentences, return_type="proto")
+        encoded = [[p.piece for p in proto.pieces] for proto in protos]
+        spans = [_char_spans(s, proto) for s, proto in zip(sentences, protos, strict=True)]
+        forced = [self._target(pieces) for pieces in self._sp.encode(prefixes, out_type=str)]
+        longest = max((len(f) for f in forced), default=0)
+        limit = max([self._limit(len(e)) for e in encoded] + [longest + LENGTH_SLACK])
+        outputs = self._run(encoded, min(limit, self.max_decoding_length), 1, True, forced)
+        return [
+            self._hypotheses(output, source_spans)[0]
+            for output, source_spans in zip(outputs, spans, strict=True)
+        ]
+
+    def score(self, sentences: list[str], outputs: list[str]) -> list[float]:
+        """The model's mean log-probability per token of each output (its end included)."""
+        source = self._sp.encode(sentences, out_type=str)
+        target = [self._target(pieces) for pieces in self._sp.encode(outputs, out_type=str)]
+        try:
+            results = self._translator.score_batch(
+                source, target, max_batch_size=self.max_batch_tokens, batch_type="tokens"
+            )
+        except (RuntimeError, ValueError) as error:
+            raise EngineError(problem=str(error)) from None
+        skip = 1 if self.target_prefix else 0
+        return [sum(r.log_probs[skip:]) / max(1, len(r.log_probs) - skip) for r in results]
+
+    def _target(self, pieces: list[str]) -> list[str]:
+        return [self.target_prefix, *pieces] if self.target_prefix else pieces
+
     def _run(
-        self, batch: list[list[str]], limit: int, candidates: int, alignment: bool
+        self,
+        batch: list[list[str]],
+        limit: int,
+        candidates: int,
+        alignment: bool,
+        prefixes: list[list[str]] | None = None,
     ) -> list[Any]:
         options: dict[str, Any] = {}
-        if self.target_prefix:
+        if prefixes is not None:
+            options["target_prefix"] = prefixes
+        elif self.target_prefix:
             options["target_prefix"] = [[self.target_prefix]] * len(batch)
         try:
             outputs: list[Any] = self._translator.translate_batch(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol, runtime_checkable
@@ -46,6 +47,35 @@ class Alignment:
     """
 
     links: tuple[tuple[int, int, int, int], ...]
+
+    def words(self, start: int, end: int, text: str) -> list[tuple[int, int]]:
+        """Each whole word of ``text`` linked to the source characters ``[start, end)``,
+        left to right (however scattered: for choosing positions, not spans)."""
+        found = set()
+        for s0, s1, t0, t1 in self.links:
+            if s0 < end and start < s1 and t1 > t0:
+                while t0 > 0 and text[t0 - 1].isalnum():
+                    t0 -= 1
+                while t1 < len(text) and text[t1].isalnum():
+                    t1 += 1
+                while t0 < t1 and text[t0].isspace():
+                    t0 += 1
+                if any(char.isalnum() for char in text[t0:t1]):
+                    found.add((t0, t1))
+        return sorted(found)
+
+    def near(self, start: int, end: int, source: str, text: str) -> list[int]:
+        """Where in ``text`` the source characters ``[start, end)`` belong when nothing
+        aligns to them (a dropped word): after the words aligned to the source word
+        before them, or before those aligned to the word after them."""
+        points = []
+        before = [m.span() for m in re.finditer(r"\w+", source[:start])]
+        after = re.search(r"\w+", source[end:])
+        if before and (words := self.words(*before[-1], text)):
+            points.append(words[-1][1] + 1 if words[-1][1] < len(text) else len(text))
+        if after and (words := self.words(end + after.start(), end + after.end(), text)):
+            points.append(words[0][0])
+        return [min(p, len(text)) for p in points]
 
     def target_span(
         self, start: int, end: int, text: str, exclusive: bool = False
@@ -106,6 +136,20 @@ class SearchEngine(Engine, Protocol):
         self, sentences: list[str], candidates: int = 1, alignment: bool = False
     ) -> list[list[Hypothesis]]:
         """Return up to ``candidates`` hypotheses per sentence, best first."""
+        ...
+
+
+@runtime_checkable
+class ConstrainedEngine(SearchEngine, Protocol):
+    """A search engine that can also continue a given English beginning (a target
+    prefix) and score any English under the unconstrained model."""
+
+    def complete(self, sentences: list[str], prefixes: list[str]) -> list[Hypothesis]:
+        """The best translation of each sentence that begins with its prefix, aligned."""
+        ...
+
+    def score(self, sentences: list[str], outputs: list[str]) -> list[float]:
+        """The model's length-normalised log-probability of each output (higher is better)."""
         ...
 
 

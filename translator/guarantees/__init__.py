@@ -23,6 +23,9 @@ Add a guarantee by writing one module with such a class and one line in
 """
 
 from translator.guarantees.base import (
+    Anchor as Anchor,
+)
+from translator.guarantees.base import (
     BaseGuarantee as BaseGuarantee,
 )
 from translator.guarantees.base import (

@@ -92,6 +92,22 @@ class Edit:
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """Where a constrained re-decode may force ``text`` into an output: the model's own
+    words before ``start`` are kept, ``text`` follows, and the model writes the rest.
+
+    Attributes:
+        start: The offset in the output where ``text`` goes.
+        text: What must appear there (a term, a quotation mark, a number).
+        item: Which protected item it restores (anchors of one item are alternatives).
+    """
+
+    start: int
+    text: str
+    item: str
+
+
+@dataclass(frozen=True)
 class Settings:
     """What guarantees may need from the translator's options."""
 
@@ -120,6 +136,10 @@ class Guarantee(Protocol):
         """Edits to the raw ``output`` that restore what is missing, by alignment."""
         ...
 
+    def anchors(self, segment: Segment, output: str, alignment: Alignment) -> list[Anchor]:
+        """Where a constrained re-decode of ``segment`` may force what ``output`` lacks."""
+        ...
+
     def summary(self, pairs: Sequence[tuple[Segment, str]]) -> list[Any]:
         """What the guarantee reports for an article's (segment, final English) pairs."""
         ...
@@ -143,6 +163,9 @@ class BaseGuarantee:
         return []
 
     def place(self, segment: Segment, output: str, alignment: Alignment) -> list[Edit]:
+        return []
+
+    def anchors(self, segment: Segment, output: str, alignment: Alignment) -> list[Anchor]:
         return []
 
     def summary(self, pairs: Sequence[tuple[Segment, str]]) -> list[Any]:

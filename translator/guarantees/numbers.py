@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from translator.engines.base import Alignment
-from translator.guarantees import (
+from translator.guarantees.base import (
+    Anchor,
     BaseGuarantee,
     Edit,
     Found,
@@ -42,7 +43,7 @@ from translator.guarantees import (
 )
 from translator.resources import data_lines
 
-Kind = Literal["number", "percent", "time", "date", "ordinal"]
+Kind = Literal["number", "percent", "time", "date", "ordinal", "code"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,12 @@ class Number:
     value: float
     kind: Kind
     english: str
+    era: str = ""
+
+    @property
+    def written(self) -> str:
+        """The whole English to write: the house-style number and its era."""
+        return f"{self.english} {self.era}" if self.era else self.english
 
 
 @dataclass(frozen=True)
@@ -85,8 +92,18 @@ def _source_pattern() -> re.Pattern[str]:
         rf"(?P<num>\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?(?!\d)|\d{{1,2}}[.:]\d{{2}}(?!\d|[.,:]\d)|\d+(?:,\d+)?(?!\d|[.,]\d))"
         rf"(?:(?P<dot>\.)(?=\s+(?P<month>{_alternation(list(words['month']))})\b|\s+[a-zæøå]))?"
         rf"(?:\s*(?P<scale>{_alternation(list(words['scale']))})(?!\w))?"
-        rf"(?:\s*(?P<percent>{_alternation(list(words['percent']))})(?!\w))?",
+        rf"(?:\s*(?P<percent>{_alternation(list(words['percent']))})(?!\w))?"
+        rf"(?:\s*(?P<era>{_alternation(list(words['era']))})(?!\w))?",
     )
+
+
+@functools.cache
+def _code_pattern() -> re.Pattern[str]:
+    """Digits glued to letters or dotted more than once (``802.11n``, ``2,4GHz``, ``4G``,
+    ``1.2.3``): codes and units that must come out as written."""
+    glued = r"\d+(?:[.,]\d+)*[A-Za-z]+\w*"
+    dotted = r"(?!\d{1,3}(?:\.\d{3})+(?![\d.]))\d+(?:\.\d+){2,}(?!\d)"  # not 2.500.000
+    return re.compile(rf"(?<![\w.,])(?:{glued}|{dotted})")
 
 
 @functools.cache
@@ -110,43 +127,57 @@ def _danish_value(digits: str) -> float:
 
 def find_numbers(text: str) -> list[tuple[int, int, Number]]:
     """The numbers in Danish ``text``, each with its span and house-style English."""
-    words = _words()
-    found = []
+    codes = [m.span() for m in _code_pattern().finditer(text)]
+    found = [
+        (start, end, Number(math.nan, "code", re.sub(r"(?<=\d),(?=\d)", ".", text[start:end])))
+        for start, end in codes
+    ]
     for m in _source_pattern().finditer(text):
-        digits = m.group("num")
-        clock = re.fullmatch(r"(\d{1,2})[.:](\d{2})", digits)
-        if clock:  # kl. 10.30, 10:30, and 10.30 alone: Danish writes times of day so
-            hours, minutes = int(clock[1]), int(clock[2])
-            if hours < 24 and minutes < 60:
-                number = Number(hours + minutes / 100, "time", f"{hours}:{minutes:02d}")
-                found.append((m.start("num"), m.end("num"), number))
-                continue
-            digits = clock[1] + clock[2]
-        value = _danish_value(digits)
-        decimals = len(digits.partition(",")[2])
-        group = "." in digits or value >= 10_000
-        english = f"{value:,.{decimals}f}" if group else f"{value:.{decimals}f}"
-        kind: Kind = "number"
-        end = m.end("num")
-        if m.group("month"):
-            kind = "date"
-            english = f"{int(value)} {words['month'][m.group('month')]}"
-            end = m.end("dot")
-        elif m.group("dot"):
-            kind = "ordinal"
-            english = _ordinal(int(value), group)
-            end = m.end("dot")
-        if m.group("scale"):
-            factor = float(words["scale"][m.group("scale")])
-            english = f"{english} {_scale_word(factor)}"
-            value *= factor
-            end = m.end("scale")
-        if m.group("percent"):
-            kind = "percent"
-            english += "%"
-            end = m.end("percent")
-        found.append((m.start("num"), end, Number(value, kind, english)))
-    return found
+        if not any(a <= m.start("num") < b for a, b in codes):
+            found.append(_number(m))
+    return sorted(found, key=lambda f: f[0])
+
+
+def _number(m: re.Match[str]) -> tuple[int, int, Number]:
+    """The span and house-style English of one match of the Danish number pattern."""
+    words = _words()
+    digits = m.group("num")
+    if m.group().startswith("kl") and re.fullmatch(r"\d{1,2}", digits) and int(digits) < 24:
+        return m.start("num"), m.end("num"), Number(float(digits), "time", f"{int(digits)}:00")
+    clock = re.fullmatch(r"(\d{1,2})[.:](\d{2})", digits)
+    if clock:  # kl. 10.30, 10:30, and 10.30 alone: Danish writes times of day so
+        hours, minutes = int(clock[1]), int(clock[2])
+        if hours < 24 and minutes < 60:
+            number = Number(hours + minutes / 100, "time", f"{clock[1]}:{clock[2]}")
+            return m.start("num"), m.end("num"), number
+        digits = clock[1] + clock[2]
+    value = _danish_value(digits)
+    decimals = len(digits.partition(",")[2])
+    group = "." in digits or value >= 10_000
+    english = f"{value:,.{decimals}f}" if group else f"{value:.{decimals}f}"
+    kind: Kind = "number"
+    end = m.end("num")
+    if m.group("month"):
+        kind = "date"
+        english = f"{int(value)} {words['month'][m.group('month')]}"
+        end = m.end("dot")
+    elif m.group("dot"):
+        kind = "ordinal"
+        english = _ordinal(int(value), group)
+        end = m.end("dot")
+    if m.group("scale"):
+        factor = float(words["scale"][m.group("scale")])
+        english = f"{english} {_scale_word(factor)}"
+        value *= factor
+        end = m.end("scale")
+    if m.group("percent"):
+        kind = "percent"
+        english += "%"
+        end = m.end("percent")
+    era = words["era"][m.group("era")] if m.group("era") else ""
+    if era:
+        end = m.end("era")
+    return m.start("num"), end, Number(value, kind, english, era)
 
 
 def _scale_word(factor: float) -> str:
@@ -176,12 +207,15 @@ def _readings(output: str) -> list[_Reading]:
             values.add(float(plain.replace(",", "")))
         if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?|\d+(,\d+)?", plain):
             values.add(_danish_value(plain))
-        clock = re.fullmatch(r"(\d{1,2})[:.](\d{2})", plain)
-        if clock:
+        clock = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?", plain)
+        meridiem = re.match(r"\s*([ap])", m.group("suffix") or "", re.I)
+        if clock and (clock[2] or meridiem):
             hours = int(clock[1])
-            if (m.group("suffix") or "").strip().lower().startswith("p") and hours < 12:
-                hours += 12  # 8.30 p.m.
-            values.add(hours + int(clock[2]) / 100)
+            if meridiem:  # 10 p.m. is a clock time only, never the number 10
+                values = set()
+                if meridiem[1].lower() == "p" and hours < 12 and not clock[1].startswith("0"):
+                    hours += 12  # 8.30 p.m.; "07:19 p.m." is a 24-hour time, its suffix stray
+            values.add(hours + int(clock[2] or 0) / 100)
         if m.group("scale"):
             factor = float(words["english-scale"][m.group("scale").lower()])
             values = {v * factor for v in values}
@@ -198,6 +232,9 @@ def _match(numbers: Sequence[Number], readings: Sequence[_Reading]) -> list[int 
     used: set[int] = set()
     matched: list[int | None] = []
     for number in numbers:
+        if number.kind == "code":
+            matched.append(None)
+            continue
         choice = next(
             (
                 i
@@ -210,6 +247,49 @@ def _match(numbers: Sequence[Number], readings: Sequence[_Reading]) -> list[int 
             used.add(choice)
         matched.append(choice)
     return matched
+
+
+def _house_edits(number: Number, reading: _Reading, output: str) -> list[Edit]:
+    """Edits that write the English ``reading`` of ``number`` in house style."""
+    digits = re.match(r"[\d.,:  \u202f]+", reading.text)
+    if digits is None:  # a number word the Danish wrote in digits: digits, as the Danish
+        plain = number.kind == "number" and number.value == int(number.value)
+        return [Edit(reading.start, reading.end, number.english)] if plain else []
+    written = digits.group().rstrip(".,: ")
+    house = number.english.split(" ")[0].rstrip("%")
+    if number.kind == "time" and written != reading.text.rstrip(".,: "):
+        # 10 p.m. -> 22:00; the dot of "p.m." that ends the sentence stays
+        end = "." if reading.text.endswith(".") and not output[reading.end :].strip() else ""
+        return [Edit(reading.start, reading.end, house + end)]
+    if (" " in number.english) != (len(written) < len(reading.text.rstrip("s"))):
+        return []  # one has a scale word (million), the other not: leave the digits
+    edits = []
+    if number.kind in ("number", "percent", "time") and written != house:
+        if number.kind != "number" or any(c in written for c in ",.  \u202f"):
+            edits.append(Edit(reading.start, reading.start + len(written), house))
+    if number.kind == "percent":
+        start = reading.start + len(written)
+        tail = re.match(r"\s*(?:%|per\s?cent\b|pct\b\.?)", output[start:])
+        if tail:
+            edits.append(Edit(start, start + len(tail.group()), "%"))
+    return edits
+
+
+def _code_in(code: str, output: str) -> re.Match[str] | None:
+    """Where ``code`` is in ``output``, allowing a space before its letters and any case."""
+    digits, letters = re.match(r"([\d.,]*)(.*)", code).groups()  # type: ignore[union-attr]
+    spaced = re.escape(digits) + (r"\s?" + re.escape(letters) if digits and letters else "")
+    return re.search(rf"(?<![\w.,]){spaced or re.escape(code)}(?!\w)", output, re.I)
+
+
+def _era_missing(number: Number, reading: _Reading, output: str) -> bool:
+    """Whether the English lost the era (``BC``) of a year of the Danish."""
+    if not number.era:
+        return False
+    written = re.match(
+        rf"\s*({_alternation(list(_words()['english-era']))})(?!\w)", output[reading.end :]
+    )
+    return written is None or _words()["english-era"][written.group(1)] != number.era
 
 
 class NumberGuarantee(BaseGuarantee):
@@ -230,38 +310,29 @@ class NumberGuarantee(BaseGuarantee):
         readings = _readings(output)
         edits = []
         for number, index in zip(numbers, _match(numbers, readings), strict=True):
-            if index is None:
-                continue
-            reading = readings[index]
-            digits = re.match(r"[\d.,:  \u202f]+", reading.text)
-            if digits is None:
-                continue  # a number word: the model's wording stays
-            written = digits.group().rstrip(".,: ")
-            house = number.english.split(" ")[0].rstrip("%")
-            if (" " in number.english) != (len(written) < len(reading.text.rstrip("s"))):
-                continue  # one has a scale word (million), the other not: leave the digits
-            if number.kind in ("number", "percent", "time") and written != house:
-                if number.kind != "number" or any(c in written for c in ",.  \u202f"):
-                    edits.append(Edit(reading.start, reading.start + len(written), house))
-            if number.kind == "percent":
-                tail = re.match(
-                    r"\s*(?:%|per\s?cent\b|pct\b\.?)", output[reading.start + len(written) :]
-                )
-                if tail:
-                    start = reading.start + len(written)
-                    edits.append(Edit(start, start + len(tail.group()), "%"))
+            if number.kind == "code":
+                found = _code_in(number.english, output)
+                if found is not None and found.group() != number.english:
+                    edits.append(Edit(found.start(), found.end(), number.english))
+            elif index is not None:
+                edits += _house_edits(number, readings[index], output)
         return apply_edits(output, edits) if edits else output
 
     def check(self, segment: Segment, output: str) -> list[Problem]:
         numbers = self._numbers(segment)
         if not numbers:
             return []
-        matched = _match(numbers, _readings(output))
-        return [
-            Problem(self.name, "missing", f"number '{n.english}' missing")
-            for n, index in zip(numbers, matched, strict=True)
-            if index is None
-        ]
+        readings = _readings(output)
+        problems = []
+        for n, index in zip(numbers, _match(numbers, readings), strict=True):
+            if n.kind == "code":
+                if _code_in(n.english, output) is None:
+                    problems.append(Problem(self.name, "missing", f"'{n.english}' missing"))
+            elif index is None:
+                problems.append(Problem(self.name, "missing", f"number '{n.english}' missing"))
+            elif _era_missing(n, readings[index], output):
+                problems.append(Problem(self.name, "era", f"'{n.written}' lost its era"))
+        return problems
 
     def place(self, segment: Segment, output: str, alignment: Alignment) -> list[Edit]:
         numbers = self._numbers(segment)
@@ -286,3 +357,44 @@ class NumberGuarantee(BaseGuarantee):
                 taken.add(inside[0])
                 edits.append(Edit(reading.start, reading.end, span.value.english))
         return edits
+
+    def anchors(self, segment: Segment, output: str, alignment: Alignment) -> list[Anchor]:
+        numbers = self._numbers(segment)
+        readings = _readings(output)
+        matched = _match(numbers, readings)
+        taken = {i for i in matched if i is not None}
+        spans = self.spans(segment)
+        found = []
+        for number, (span, index) in enumerate(zip(spans, matched, strict=True)):
+            value: Number = span.value
+            item = f"{self.name}:{number}"
+            if value.kind == "code" and _code_in(value.english, output):
+                continue
+            if index is not None:
+                if _era_missing(value, readings[index], output):
+                    found.append(Anchor(readings[index].start, value.written, item))
+                continue
+            text = _with_range(segment.text, spans, number)
+            words = alignment.words(span.start, span.end, output)
+            # A wrong number where the Danish one went is rewritten; else the number
+            # goes where its words went, or beside its neighbours when they were dropped.
+            wrong = [
+                r.start
+                for i, r in enumerate(readings)
+                if i not in taken and any(a <= r.start < b for a, b in words)
+            ]
+            starts = wrong[:1] + [w[0] for w in words[:1]]
+            starts = starts or alignment.near(span.start, span.end, segment.text, output)
+            found += [Anchor(start, text, item) for start in dict.fromkeys(starts)]
+        return found
+
+
+def _with_range(source: str, spans: Sequence[Span], index: int) -> str:
+    """The English of number ``index``, with the next one when a dash joins them
+    (``1644-1912``): a model glues the two if only the first is forced."""
+    this: Number = spans[index].value
+    if index + 1 < len(spans):
+        gap = source[spans[index].end : spans[index + 1].start]
+        if re.fullmatch(r"\s?[-–]\s?", gap):
+            return f"{this.written}{gap.strip()}{spans[index + 1].value.written}"
+    return this.written

@@ -12,13 +12,16 @@ import re
 from collections.abc import Sequence
 
 from translator.engines.base import Alignment
-from translator.guarantees import BaseGuarantee, Edit, Found, Problem, Segment, Span
+from translator.guarantees.base import Anchor, BaseGuarantee, Edit, Found, Problem, Segment, Span
 from translator.language.quotes import Quote, QuoteRecord, QuoteStyle, find_quotes, marks, restyle
 
 _LONE_SINGLE = re.compile(r"(?<=[.,!?;:])['’]|^['‘]|['’]$")
 
 
 _EDGE = " \t-–—"
+_WORD = re.compile(r"\w+")
+_MARKS = "\"'“”‘’„‚«»‹›"
+_COPIED = "„‚»«\"'"
 _END = ".!?…"
 
 
@@ -100,6 +103,37 @@ class QuoteGuarantee(BaseGuarantee):
                 return []
             edits += [Edit(span[0], span[0], opening), Edit(span[1], span[1], closing)]
         return edits
+
+    def anchors(self, segment: Segment, output: str, alignment: Alignment) -> list[Anchor]:
+        if not self.check(segment, output):
+            return []
+        found = []
+        for number, quote in enumerate(self._quotes(segment)):
+            if quote.depth:
+                continue  # nested marks follow once the outer ones stand
+            words = list(_WORD.finditer(segment.text, quote.start + 1, quote.end - 1))
+            if not words:
+                continue
+            opened = alignment.words(words[0].start(), words[0].end(), output)
+            closed = alignment.words(words[-1].start(), words[-1].end(), output)
+            if not opened or not closed:
+                continue
+            item = f"{self.name}:{number}"
+            placed = _placed(segment.text, quote, output, (opened[0][0], len(output)))
+            start = placed[0] if placed else opened[0][0]
+            before = output[:start].rstrip()
+            if not before or before[-1] not in _MARKS:
+                found.append(Anchor(start, "“", item))
+                continue  # the closing mark follows in the next round
+            if before[-1] in _COPIED:  # a Danish mark the model copied: open anew
+                found.append(Anchor(len(before) - 1, "“", item))
+            strict = alignment.target_span(words[-1].start(), words[-1].end(), output)
+            ends = [end for _, end in closed if end > start]
+            end = strict[1] if strict and strict[1] > start else (ends[-1] if ends else None)
+            span = _placed(segment.text, quote, output, (start, end)) if end else None
+            if span is not None and output[span[1] :].lstrip()[:1] not in _MARKS:
+                found.append(Anchor(span[1], "”", item))
+        return found
 
     def summary(self, pairs: Sequence[tuple[Segment, str]]) -> list[QuoteRecord]:
         records: list[QuoteRecord] = []

@@ -1,15 +1,25 @@
-"""Choose each segment's English so that no guarantee costs quality.
+"""Choose each segment's English so that every guarantee is kept, at no cost in quality.
 
 The model's own translation is kept whenever it passes every guarantee after their
 deterministic normalisation (restyled marks, respelled terms, house-style digits).
-Only a segment that still fails is repaired, always in its own sentence context:
+Only a segment that still fails is repaired, always in its own sentence context. All
+failing segments of a call go to the decoder together, one call per stage:
 
-1. **hypothesis**: the decoder is asked again for several scored hypotheses; the
-   best-scoring one that passes every check is taken, if its score is within
-   :data:`SCORE_MARGIN` of the best (a far worse hypothesis is not worth a guarantee);
-2. **alignment**: the missing term, mark or number is placed into the model's
-   translation where the decoder's attention says its Danish went;
-3. otherwise the fluent translation is kept and the problem is reported.
+1. **hypothesis**: the decoder is asked again for several hypotheses, with the
+   alignment of each to its Danish; those that pass every check are candidates;
+2. **alignment**: the missing term, mark or number placed into the model's own
+   translation where the alignment says its Danish went;
+3. **constrained**: the model decodes again with a target prefix: its own translation
+   up to where the missing item belongs (from the alignment), then the item (``US``,
+   the opening quotation mark, ``2.5``); the model writes the rest of the sentence
+   itself. Several missing items are forced left to right, one round each; a few
+   likely positions are tried for each.
+
+Every candidate that passes all checks is scored under the unconstrained model
+(:meth:`~translator.engines.base.ConstrainedEngine.score`); the best is taken if it
+is within :data:`REPAIR_MARGIN` of the first translation's score, else the fluent
+translation is kept and the problem reported. An engine that cannot score takes the
+first candidate in the order above; one without search only normalises and reports.
 
 A segment whose decoding was cut at the length bound is split at clause boundaries
 and its parts translated one by one (**split**). Fragments are never translated on
@@ -22,19 +32,28 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from translator.engines.base import Engine, Hypothesis, search
-from translator.guarantees import Guarantee, Problem, Segment, apply_edits
+from translator.engines.base import ConstrainedEngine, Engine, Hypothesis, search
+from translator.guarantees.base import Anchor, Guarantee, Problem, Segment, apply_edits
 
 #: Hypotheses asked for when a segment fails a check.
 CANDIDATES = 4
-#: How far below the best hypothesis's score (length-normalised log-probability) a
-#: hypothesis that passes may be and still be chosen.
+#: How far below the best hypothesis's beam score a passing hypothesis may be, for an
+#: engine that cannot score candidates.
 SCORE_MARGIN = 1.0
-# Clause boundaries a too-long segment is split at, strongest first.
+#: How much mean log-probability per token (under the unconstrained model) a repaired
+#: candidate may lose against the model's first translation and still be chosen.
+REPAIR_MARGIN = 1.0
+#: Rounds of constrained re-decoding (one missing item forced per round).
+ROUNDS = 3
+#: Positions tried for one missing item, and partial repairs carried to the next round.
+POSITIONS = 2
+BRANCHES = 3
 TranslateFn = Callable[[list[str]], list[Hypothesis]]
 #: The problem of a translation that decoding cut at the length bound.
 CUT = Problem("length", "cut", "the translation was cut at the decoding length bound", False)
+# Clause boundaries a too-long segment is split at, strongest first.
 _CLAUSE = (re.compile(r"(?<=[;:])\s+"), re.compile(r"(?<=,)\s+"), re.compile(r"\s+(?=[–—-]\s)"))
+_OPENING = "“‘«»„‚\"'(["
 
 
 @dataclass
@@ -43,8 +62,8 @@ class Outcome:
 
     Attributes:
         text: The English.
-        technique: ``""`` (the model's translation), ``hypothesis``, ``alignment`` or
-            ``split``.
+        technique: ``""`` (the model's translation), ``hypothesis``, ``alignment``,
+            ``constrained`` or ``split``.
         fixed: The problems the technique repaired.
         problems: The problems left (reported as warnings).
     """
@@ -53,6 +72,15 @@ class Outcome:
     technique: str = ""
     fixed: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """An English that passes every check: as written (scored) and normalised (kept)."""
+
+    raw: str
+    text: str
+    technique: str
 
 
 class Guard:
@@ -87,6 +115,21 @@ class Guard:
         ]
         return apply_edits(hypothesis.text, edits) if edits else None
 
+    def anchors(self, segment: Segment, hypothesis: Hypothesis, floor: int) -> list[Anchor]:
+        """The positions to force the leftmost missing item at (at or after ``floor``)."""
+        if hypothesis.alignment is None:
+            return []
+        found = [
+            anchor
+            for g in self.guarantees
+            for anchor in g.anchors(segment, hypothesis.text, hypothesis.alignment)
+            if anchor.start >= floor
+        ]
+        if not found:
+            return []
+        first = min(found, key=lambda a: a.start).item
+        return sorted((a for a in found if a.item == first), key=lambda a: a.start)[:POSITIONS]
+
 
 def resolve(
     guard: Guard,
@@ -117,19 +160,38 @@ def resolve(
             failing.append(index)
         outcomes.append(outcome)
     if failing:
-        found = search(engine, [segments[i].text for i in failing], CANDIDATES, alignment=True)
-        for index, hypotheses in zip(failing, found, strict=True):
-            better = _repair(guard, segments[index], first[index], hypotheses)
+        chosen = _repair(guard, engine, [segments[i] for i in failing], [first[i] for i in failing])
+        for index, better in zip(failing, chosen, strict=True):
             if better is not None:
-                better.fixed = outcomes[index].problems
-                outcomes[index] = better
+                outcomes[index] = Outcome(better.text, better.technique, outcomes[index].problems)
     return outcomes
 
 
 def _repair(
+    guard: Guard, engine: Engine, segments: list[Segment], first: list[Hypothesis]
+) -> list[_Candidate | None]:
+    """The best passing candidate for each failing segment, or ``None``."""
+    found = search(engine, [s.text for s in segments], CANDIDATES, alignment=True)
+    pools = [
+        _searched(guard, segment, head, hypotheses)
+        for segment, head, hypotheses in zip(segments, first, found, strict=True)
+    ]
+    if not isinstance(engine, ConstrainedEngine):
+        return [pool[0] if pool else None for pool in pools]
+    bases = [
+        next((h for h in hyps if h.text == head.text), hyps[0])
+        for head, hyps in zip(first, found, strict=True)
+    ]
+    for pool, extra in zip(pools, _constrained(guard, engine, segments, bases), strict=True):
+        pool.extend(extra)
+    return _choose(engine, segments, first, pools)
+
+
+def _searched(
     guard: Guard, segment: Segment, first: Hypothesis, hypotheses: Sequence[Hypothesis]
-) -> Outcome | None:
-    """Another hypothesis that passes, else alignment placement that passes, else ``None``."""
+) -> list[_Candidate]:
+    """Other hypotheses that pass, then alignment placement into the first that passes."""
+    pool = []
     scores = [h.score for h in hypotheses if h.score is not None]
     floor = max(scores) - SCORE_MARGIN if scores else None
     for hypothesis in hypotheses:
@@ -139,16 +201,94 @@ def _repair(
             break
         text, problems = guard.judge(segment, hypothesis.text)
         if not problems:
-            return Outcome(text, "hypothesis")
-    # Place into the model's own translation when the search found it again.
+            pool.append(_Candidate(hypothesis.text, text, "hypothesis"))
     for hypothesis in (h for h in hypotheses if h.text == first.text):
         placed = guard.place(segment, hypothesis)
         if placed is None:
             continue
         text, problems = guard.judge(segment, placed)
         if not problems:
-            return Outcome(text, "alignment")
-    return None
+            pool.append(_Candidate(placed, text, "alignment"))
+            break
+    return pool
+
+
+def _constrained(
+    guard: Guard, engine: ConstrainedEngine, segments: list[Segment], bases: list[Hypothesis]
+) -> list[list[_Candidate]]:
+    """Passing translations decoded with the missing items forced, left to right."""
+    pools: list[list[_Candidate]] = [[] for _ in segments]
+    branches = {i: [(base, 0)] for i, base in enumerate(bases) if base.alignment is not None}
+    tried: set[tuple[int, str]] = set()
+    for _ in range(ROUNDS):
+        requests: list[tuple[int, str, Anchor]] = []
+        for index, items in branches.items():
+            for hypothesis, floor in items:
+                for anchor in guard.anchors(segments[index], hypothesis, floor):
+                    prefix = hypothesis.text[: anchor.start] + anchor.text
+                    if (index, prefix) not in tried:
+                        tried.add((index, prefix))
+                        requests.append((index, prefix, anchor))
+        if not requests:
+            break
+        decoded = engine.complete(
+            [segments[i].text for i, _, _ in requests], [p for _, p, _ in requests]
+        )
+        partial: dict[int, list[tuple[int, Hypothesis, int]]] = {}
+        for (index, prefix, anchor), hypothesis in zip(requests, decoded, strict=True):
+            if not hypothesis.finished:
+                continue
+            raw = _tidy(hypothesis.text, prefix, anchor)
+            text, problems = guard.judge(segments[index], raw)
+            if not problems:
+                pools[index].append(_Candidate(raw, text, "constrained"))
+            else:
+                partial.setdefault(index, []).append((len(problems), hypothesis, len(prefix)))
+        branches = {
+            index: [(h, floor) for _, h, floor in sorted(items, key=lambda x: x[0])[:BRANCHES]]
+            for index, items in partial.items()
+            if not pools[index]
+        }
+    return pools
+
+
+def _tidy(text: str, prefix: str, anchor: Anchor) -> str:
+    """``text`` without the space a model writes after a forced opening mark."""
+    if anchor.text and anchor.text[-1] in _OPENING and text[len(prefix) : len(prefix) + 1] == " ":
+        return text[: len(prefix)] + text[len(prefix) + 1 :]
+    return text
+
+
+def _choose(
+    engine: ConstrainedEngine,
+    segments: list[Segment],
+    first: list[Hypothesis],
+    pools: list[list[_Candidate]],
+) -> list[_Candidate | None]:
+    """Per segment, the passing candidate the model scores best, if within the margin."""
+    sources = [
+        s.text
+        for s, pool in zip(segments, pools, strict=True)
+        for _ in range(len(pool) + 1)
+        if pool
+    ]
+    outputs = [
+        o
+        for head, pool in zip(first, pools, strict=True)
+        if pool
+        for o in (head.text, *(c.raw for c in pool))
+    ]
+    scores = iter(engine.score(sources, outputs) if outputs else [])
+    chosen: list[_Candidate | None] = []
+    for pool in pools:
+        if not pool:
+            chosen.append(None)
+            continue
+        baseline = next(scores)
+        scored = [(next(scores), candidate) for candidate in pool]
+        score, best = max(scored, key=lambda pair: pair[0])
+        chosen.append(best if score >= baseline - REPAIR_MARGIN else None)
+    return chosen
 
 
 def _split(guard: Guard, segment: Segment, translate: TranslateFn) -> Outcome | None:

@@ -14,7 +14,8 @@ import re
 from collections.abc import Sequence
 
 from translator.engines.base import Alignment
-from translator.guarantees import (
+from translator.guarantees.base import (
+    Anchor,
     BaseGuarantee,
     Edit,
     Found,
@@ -59,6 +60,14 @@ def _closest(output: str, span: tuple[int, int], target: str) -> tuple[int, int]
         last += 1
     start, end = words[first][0], words[last][1]
     return (start, end) if _ratio(output[start:end], target) >= SIMILARITY else None
+
+
+def _content_start(output: str, span: tuple[int, int]) -> int:
+    """Where the words of ``output[span]`` start after the function words at its edge."""
+    for word in re.finditer(r"[\w'’-]+", output[span[0] : span[1]]):
+        if word.group().lower() not in _FUNCTION_WORDS:
+            return span[0] + word.start()
+    return span[0]
 
 
 def _like_a_word_of(word: str, target: str) -> bool:
@@ -149,6 +158,26 @@ class GlossaryGuarantee(BaseGuarantee):
             if best is not None:
                 edits.append(Edit(*best, match.target))
         return edits
+
+    def anchors(self, segment: Segment, output: str, alignment: Alignment) -> list[Anchor]:
+        missing = self._missing(segment, self.normalize(segment, output))
+        found = []
+        for number, match in enumerate(self._matches(segment)):
+            if match.entry.target not in missing:
+                continue
+            span = alignment.target_span(match.start, match.end, output)
+            if span is None:
+                words = alignment.words(match.start, match.end, output)
+                span = words[0] if words else None
+            if span is not None and count_term(output[span[0] : span[1]], match.entry.target):
+                continue
+            if span is None:  # the model dropped the term: it goes beside its neighbours
+                starts = alignment.near(match.start, match.end, segment.text, output)
+            else:  # it replaces the aligned words, or follows their article ("the US")
+                starts = [span[0], _content_start(output, span)]
+            for start in dict.fromkeys(starts):
+                found.append(Anchor(start, match.target, f"{self.name}:{number}"))
+        return found
 
     def summary(self, pairs: Sequence[tuple[Segment, str]]) -> list[GlossaryHit]:
         return hits_summary(m for segment, _ in pairs for m in self._matches(segment))
