@@ -66,16 +66,18 @@ class Alignment:
 
     def near(self, start: int, end: int, source: str, text: str) -> list[int]:
         """Where in ``text`` the source characters ``[start, end)`` belong when nothing
-        aligns to them (a dropped word): after the words aligned to the source word
-        before them, or before those aligned to the word after them."""
+        aligns to them (a dropped word): after the words aligned to the nearest aligned
+        source word before them, or before those of the nearest one after them."""
         points = []
-        before = [m.span() for m in re.finditer(r"\w+", source[:start])]
-        after = re.search(r"\w+", source[end:])
-        if before and (words := self.words(*before[-1], text)):
-            points.append(words[-1][1] + 1 if words[-1][1] < len(text) else len(text))
-        if after and (words := self.words(end + after.start(), end + after.end(), text)):
-            points.append(words[0][0])
-        return [min(p, len(text)) for p in points]
+        for before in reversed(list(re.finditer(r"\w+", source[:start]))):
+            if words := self.words(*before.span(), text):
+                points.append(words[-1][1])
+                break
+        for after in re.finditer(r"\w+", source[end:]):
+            if words := self.words(end + after.start(), end + after.end(), text):
+                points.append(words[0][0])
+                break
+        return points
 
     def target_span(
         self, start: int, end: int, text: str, exclusive: bool = False

@@ -225,7 +225,7 @@ def _constrained(
         for index, items in branches.items():
             for hypothesis, floor in items:
                 for anchor in guard.anchors(segments[index], hypothesis, floor):
-                    prefix = hypothesis.text[: anchor.start] + anchor.text
+                    prefix = _joined(hypothesis.text[: anchor.start], anchor.text)
                     if (index, prefix) not in tried:
                         tried.add((index, prefix))
                         requests.append((index, prefix, anchor))
@@ -250,6 +250,15 @@ def _constrained(
             if not pools[index]
         }
     return pools
+
+
+def _joined(before: str, text: str) -> str:
+    """``before`` and the forced ``text``, with a space between two words."""
+    if before[-1:].isalnum() and text[:1].isalnum():
+        return f"{before} {text}"
+    if before[-1:] in ".!?" and text[:1].isalnum():
+        return f"{before[:-1]} {text}"  # before the sentence's end: the model ends it again
+    return before + text
 
 
 def _tidy(text: str, prefix: str, anchor: Anchor) -> str:

@@ -62,6 +62,20 @@ def _closest(output: str, span: tuple[int, int], target: str) -> tuple[int, int]
     return (start, end) if _ratio(output[start:end], target) >= SIMILARITY else None
 
 
+def _renders(output: str, span: tuple[int, int], match: Match) -> bool:
+    """Whether ``output[span]`` holds the term, in any case or in its Danish spelling."""
+    forms = "|".join(re.escape(f) for f in (match.entry.target, match.entry.source))
+    return bool(re.search(rf"(?<!\w)(?:{forms})(?![^\W_])", output[span[0] : span[1]], re.I))
+
+
+def _likest(output: str, span: tuple[int, int], match: Match) -> list[int]:
+    """The start of the word of ``output[span]`` most like the term (a mangled name)."""
+    words = list(re.finditer(r"[\w'’-]+", output[span[0] : span[1]]))
+    scored = [(_ratio(w.group(), match.entry.target), w.start()) for w in words]
+    best = max(scored, default=(0.0, 0))
+    return [span[0] + best[1]] if best[0] >= 0.5 else []
+
+
 def _content_start(output: str, span: tuple[int, int]) -> int:
     """Where the words of ``output[span]`` start after the function words at its edge."""
     for word in re.finditer(r"[\w'’-]+", output[span[0] : span[1]]):
@@ -162,22 +176,49 @@ class GlossaryGuarantee(BaseGuarantee):
     def anchors(self, segment: Segment, output: str, alignment: Alignment) -> list[Anchor]:
         missing = self._missing(segment, self.normalize(segment, output))
         found = []
-        for number, match in enumerate(self._matches(segment)):
-            if match.entry.target not in missing:
-                continue
-            span = alignment.target_span(match.start, match.end, output)
-            if span is None:
-                words = alignment.words(match.start, match.end, output)
-                span = words[0] if words else None
-            if span is not None and count_term(output[span[0] : span[1]], match.entry.target):
-                continue
-            if span is None:  # the model dropped the term: it goes beside its neighbours
-                starts = alignment.near(match.start, match.end, segment.text, output)
-            else:  # it replaces the aligned words, or follows their article ("the US")
-                starts = [span[0], _content_start(output, span)]
-            for start in dict.fromkeys(starts):
-                found.append(Anchor(start, match.target, f"{self.name}:{number}"))
+        for target, (have, _) in missing.items():
+            matches = [
+                (i, m) for i, m in enumerate(self._matches(segment)) if m.entry.target == target
+            ]
+            spans = [self._span(m, output, alignment) for _, m in matches]
+            # The renderings there are belong to the matches aligned to them, then to
+            # the first matches left (models keep the order of names).
+            kept = {
+                k for k, span in enumerate(spans) if span and _renders(output, span, matches[k][1])
+            }
+            for k in range(len(matches)):
+                if len(kept) < have:
+                    kept.add(k)
+            for k, ((number, match), span) in enumerate(zip(matches, spans, strict=True)):
+                if k not in kept:
+                    found += [
+                        Anchor(start, match.target, f"{self.name}:{number}")
+                        for start in self._starts(segment, match, output, alignment, span)
+                    ]
         return found
+
+    def _span(self, match: Match, output: str, alignment: Alignment) -> tuple[int, int] | None:
+        """The words of ``output`` aligned to ``match``, if any."""
+        span = alignment.target_span(match.start, match.end, output)
+        if span is None:
+            words = alignment.words(match.start, match.end, output)
+            span = words[0] if words else None
+        return span
+
+    def _starts(
+        self,
+        segment: Segment,
+        match: Match,
+        output: str,
+        alignment: Alignment,
+        span: tuple[int, int] | None,
+    ) -> list[int]:
+        """Where to force the term: where its words went (replacing them, after their
+        article "the", or at the word most like it); beside its neighbours if dropped."""
+        if span is None:
+            return alignment.near(match.start, match.end, segment.text, output)
+        starts = [span[0], _content_start(output, span), *_likest(output, span, match)]
+        return list(dict.fromkeys(starts))
 
     def summary(self, pairs: Sequence[tuple[Segment, str]]) -> list[GlossaryHit]:
         return hits_summary(m for segment, _ in pairs for m in self._matches(segment))
