@@ -58,9 +58,9 @@ class Alignment:
                     t0 -= 1
                 while t1 < len(text) and text[t1].isalnum():
                     t1 += 1
-                while t0 < t1 and text[t0].isspace():
+                while t0 < t1 and not text[t0].isalnum():  # a mark before the word
                     t0 += 1
-                if any(char.isalnum() for char in text[t0:t1]):
+                if t0 < t1:
                     found.add((t0, t1))
         return sorted(found)
 

@@ -211,8 +211,9 @@ def _readings(output: str) -> list[_Reading]:
         meridiem = re.match(r"\s*([ap])", m.group("suffix") or "", re.I)
         if clock and (clock[2] or meridiem):
             hours = int(clock[1])
-            if meridiem:  # 10 p.m. is a clock time only, never the number 10
-                values = set()
+            if meridiem:  # 10 p.m. is a clock time only, never the number 10; but
+                # "10:00 p.m." for the Danish 24-hour "10:00" is that time with a stray suffix
+                values = {hours + int(clock[2]) / 100} if clock[2] else set()
                 if meridiem[1].lower() == "p" and hours < 12 and not clock[1].startswith("0"):
                     hours += 12  # 8.30 p.m.; "07:19 p.m." is a 24-hour time, its suffix stray
             values.add(hours + int(clock[2] or 0) / 100)

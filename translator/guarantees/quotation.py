@@ -21,6 +21,8 @@ _LONE_SINGLE = re.compile(r"(?<=[.,!?;:])['’]|^['‘]|['’]$")
 _EDGE = " \t-–—"
 _WORD = re.compile(r"\w+")
 _MARKS = "\"'“”‘’„‚«»‹›"
+# The mark forced by a constrained re-decode: the one models write most (restyled after).
+_FORCED = '"'
 _COPIED = "„‚»«\"'"
 _END = ".!?…"
 
@@ -123,16 +125,16 @@ class QuoteGuarantee(BaseGuarantee):
             start = placed[0] if placed else opened[0][0]
             before = output[:start].rstrip()
             if not before or before[-1] not in _MARKS:
-                found.append(Anchor(start, "“", item))
+                found.append(Anchor(start, _FORCED, item))
                 continue  # the closing mark follows in the next round
             if before[-1] in _COPIED:  # a Danish mark the model copied: open anew
-                found.append(Anchor(len(before) - 1, "“", item))
+                found.append(Anchor(len(before) - 1, _FORCED, item))
             strict = alignment.target_span(words[-1].start(), words[-1].end(), output)
             ends = [end for _, end in closed if end > start]
             end = strict[1] if strict and strict[1] > start else (ends[-1] if ends else None)
             span = _placed(segment.text, quote, output, (start, end)) if end else None
             if span is not None and output[span[1] :].lstrip()[:1] not in _MARKS:
-                found.append(Anchor(span[1], "”", item))
+                found.append(Anchor(span[1], _FORCED, item))
         return found
 
     def summary(self, pairs: Sequence[tuple[Segment, str]]) -> list[QuoteRecord]:

@@ -254,6 +254,8 @@ def _constrained(
 
 def _joined(before: str, text: str) -> str:
     """``before`` and the forced ``text``, with a space between two words."""
+    if not before.strip():
+        return text
     if before[-1:].isalnum() and text[:1].isalnum():
         return f"{before} {text}"
     if before[-1:] in ".!?" and text[:1].isalnum():
@@ -263,7 +265,8 @@ def _joined(before: str, text: str) -> str:
 
 def _tidy(text: str, prefix: str, anchor: Anchor) -> str:
     """``text`` without the space a model writes after a forced opening mark."""
-    if anchor.text and anchor.text[-1] in _OPENING and text[len(prefix) : len(prefix) + 1] == " ":
+    opens = prefix[-1:] in _OPENING and (len(prefix) == 1 or prefix[-2].isspace())
+    if opens and text[len(prefix) : len(prefix) + 1] == " ":
         return text[: len(prefix)] + text[len(prefix) + 1 :]
     return text
 
