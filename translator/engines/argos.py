@@ -27,6 +27,9 @@ LENGTH_SLACK = 10
 ARGOS_LENGTH_PENALTY = 0.2
 ARGOS_MAX_DECODING_LENGTH = 256
 END_TOKEN = "</s>"
+# Beam width after a forced prefix: the prefix fixes the hard part, and a narrow beam
+# halves the cost of a constrained repair (benchmarks/quality.py).
+COMPLETION_BEAM = 2
 
 
 class ArgosEngine:
@@ -172,7 +175,9 @@ class ArgosEngine:
         forced = [self._target(pieces) for pieces in self._sp.encode(prefixes, out_type=str)]
         longest = max((len(f) for f in forced), default=0)
         limit = max([self._limit(len(e)) for e in encoded] + [longest + LENGTH_SLACK])
-        outputs = self._run(encoded, min(limit, self.max_decoding_length), 1, True, forced)
+        outputs = self._run(
+            encoded, min(limit, self.max_decoding_length), 1, True, forced, COMPLETION_BEAM
+        )
         return [
             self._hypotheses(output, source_spans)[0]
             for output, source_spans in zip(outputs, spans, strict=True)
@@ -201,6 +206,7 @@ class ArgosEngine:
         candidates: int,
         alignment: bool,
         prefixes: list[list[str]] | None = None,
+        beam: int | None = None,
     ) -> list[Any]:
         options: dict[str, Any] = {}
         if prefixes is not None:
@@ -212,7 +218,7 @@ class ArgosEngine:
                 batch,
                 max_batch_size=self.max_batch_tokens,
                 batch_type="tokens",
-                beam_size=max(self.beam_size, candidates),
+                beam_size=max(beam or self.beam_size, candidates),
                 num_hypotheses=candidates,
                 length_penalty=ARGOS_LENGTH_PENALTY,
                 replace_unknowns=True,

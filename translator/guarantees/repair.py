@@ -47,7 +47,7 @@ REPAIR_MARGIN = 1.0
 ROUNDS = 3
 #: Positions tried for one missing item, and partial repairs carried to the next round.
 POSITIONS = 2
-BRANCHES = 3
+BRANCHES = 1
 TranslateFn = Callable[[list[str]], list[Hypothesis]]
 #: The problem of a translation that decoding cut at the length bound.
 CUT = Problem("length", "cut", "the translation was cut at the decoding length bound", False)
