@@ -90,3 +90,16 @@ def test_copy_model_keeps_what_a_trained_model_keeps(copy_model: Path) -> None:
     expected = 'NATO\'s generalsekretær kalder det "farlig retorik", siger Zelensky.\n'
     assert result.text == expected
     assert result.warnings == []
+
+
+def test_complete_keeps_the_forced_prefix_and_scores_rank_it(installed_model: Path) -> None:
+    """A constrained re-decode starts with the forced English and is aligned; any English
+    can be scored under the unconstrained model."""
+    engine = ArgosEngine(installed_model, beam_size=2)
+    source = "Nato-chefen taler i dag."
+    own = engine.translate_batch([source])[0]
+    forced = engine.complete([source], ["NATO"])[0]
+    assert forced.text.startswith("NATO")
+    assert forced.alignment is not None
+    scores = engine.score([source] * 3, [own, forced.text, "x y z q"])
+    assert len(scores) == 3 and all(s < 0 for s in scores)

@@ -9,16 +9,16 @@ import pytest
 
 from translator import Translator
 from translator import guarantees as seam
-from translator.engines.base import Alignment, Hypothesis
+from translator.engines.base import Alignment, Hypothesis, search
 from translator.errors import UnknownGuaranteeError
 from translator.formats.glossary import parse
-from translator.guarantees import Problem, Segment, Settings
+from translator.guarantees import Problem, Segment, Settings, repair
 from translator.guarantees.fluency import repeated
 from translator.guarantees.numbers import NumberGuarantee, find_numbers
 from translator.guarantees.quotation import QuoteGuarantee
 from translator.guarantees.terms import GlossaryGuarantee
 
-GLOSSARY = parse("da\ten\nNato\tNATO\nZelenskyj\tZelensky\nØstersøen\tBaltic Sea\n")
+GLOSSARY = parse("da\ten\nNato\tNATO\nZelenskyj\tZelensky\nØstersøen\tBaltic Sea\nUSA\tUS\n")
 
 
 def segment(guarantee: seam.Guarantee, text: str, quoted: bool = False) -> Segment:
@@ -301,3 +301,58 @@ def test_a_cut_translation_is_split_at_clauses() -> None:
     result = Translator(Cutting(), source_language="da").translate(text)
     assert result.text == text
     assert [r.technique for r in result.repairs] == ["split"]
+
+
+# -- constrained re-decoding --------------------------------------------------------------
+
+
+class ForcingEngine:
+    """A constrained engine: the model paraphrases USA as "the United States", and
+    continues any forced prefix with the rest of the sentence; scores are given."""
+
+    FIRST = "The United States and Denmark agree."
+
+    def __init__(self, scores: dict[str, float]) -> None:
+        self.scores = scores
+        self.prefixes: list[str] = []
+
+    def translate_batch(self, sentences: list[str]) -> list[str]:
+        return [self.FIRST for _ in sentences]
+
+    def search(
+        self, sentences: list[str], candidates: int = 1, alignment: bool = False
+    ) -> list[list[Hypothesis]]:
+        # USA (0-3) went to "United States" (4-17), "og Danmark" to "and Denmark".
+        links = Alignment(((0, 3, 4, 10), (0, 3, 11, 17), (4, 6, 18, 21), (7, 14, 22, 29)))
+        return [[Hypothesis(self.FIRST, -0.2, True, links)] for _ in sentences]
+
+    def complete(self, sentences: list[str], prefixes: list[str]) -> list[Hypothesis]:
+        self.prefixes += prefixes
+        return [Hypothesis(f"{p} and Denmark agree.", None, True, None) for p in prefixes]
+
+    def score(self, sentences: list[str], outputs: list[str]) -> list[float]:
+        return [self.scores.get(o, -0.5) for o in outputs]
+
+
+def _resolve(engine: object, danish: str = "USA og Danmark er enige.") -> repair.Outcome:
+    guard = repair.Guard([GlossaryGuarantee(Settings(GLOSSARY))])
+    unit = segment(guard.guarantees[0], danish)
+    first = search(engine, [danish])[0][0]  # type: ignore[arg-type]
+    return repair.resolve(guard, engine, [unit], [first], lambda s: [])[0]  # type: ignore[arg-type]
+
+
+def test_a_paraphrased_term_is_forced_in_context() -> None:
+    engine = ForcingEngine({ForcingEngine.FIRST: -0.4})
+    outcome = _resolve(engine)
+    assert outcome.technique == "constrained"
+    assert outcome.text == "The US and Denmark agree."
+    assert "The US" in engine.prefixes  # the model's own words up to the term, then the term
+    assert [p.kind for p in outcome.fixed] == ["missing"] and not outcome.problems
+
+
+def test_a_forced_translation_far_worse_than_the_fluent_one_is_not_taken() -> None:
+    engine = ForcingEngine({ForcingEngine.FIRST: -0.2})
+    engine.scores.update({"The US and Denmark agree.": -0.2 - repair.REPAIR_MARGIN - 0.5})
+    outcome = _resolve(engine)
+    assert outcome.technique == "" and outcome.text == ForcingEngine.FIRST
+    assert [p.kind for p in outcome.problems] == ["missing"]
