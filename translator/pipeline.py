@@ -45,7 +45,7 @@ from translator.guarantees import Guarantee, Problem, Segment, Span
 from translator.guarantees.repair import Guard, Outcome, resolve
 from translator.language import article as article_mod
 from translator.language.detect import Detection, detect_language, detector_version, release_tables
-from translator.language.glossary import Glossary, GlossaryHit, Match
+from translator.language.glossary import Glossary, GlossaryHit
 from translator.language.quotes import QuoteRecord, QuoteStyle
 from translator.language.segment import sentence_spans
 from translator.memory import (
@@ -331,28 +331,35 @@ class Translator:
 
         This is the pure "batch of records in → results out" step used by bulk runs.
         """
-        names = (
-            list(sources) if sources is not None else [f"text {i + 1}" for i in range(len(texts))]
-        )
+        names = list(sources) if sources is not None else _default_names(len(texts))
         results: list[Translation | TranslatorError | None] = [None] * len(texts)
-        jobs: list[_Job] = []
-        for index, (text, name) in enumerate(zip(texts, names, strict=True)):
-            try:
-                outcome = self._start(index, text, name)
-            except TranslatorError as error:
-                results[index] = error
-                continue
-            if isinstance(outcome, Translation):
-                results[index] = outcome
-            else:
-                jobs.append(outcome)
+        jobs = self._jobs(texts, names, results)
         if self.release_detector:
             release_tables()  # before the model loads: lowers the run's peak memory
-        for language in sorted({job.language for job in jobs}):
-            group = [job for job in jobs if job.language == language]
+        for language, group in _by_language(jobs).items():
             for job, done in zip(group, self._run_isolated(language, group), strict=True):
                 results[job.index] = done
         return [r for r in results if r is not None]
+
+    def _jobs(
+        self,
+        texts: Sequence[str],
+        names: Sequence[str],
+        results: list[Translation | TranslatorError | None],
+    ) -> list[_Job]:
+        """Start every article: the jobs to translate; the rest are settled in ``results``."""
+        jobs = []
+        for index, (text, name) in enumerate(zip(texts, names, strict=True)):
+            outcome: _Job | Translation | TranslatorError
+            try:
+                outcome = self._start(index, text, name)
+            except TranslatorError as error:
+                outcome = error
+            if isinstance(outcome, _Job):
+                jobs.append(outcome)
+            else:
+                results[index] = outcome
+        return jobs
 
     def _run_isolated(self, language: str, jobs: list[_Job]) -> list[Translation | TranslatorError]:
         """Translate ``jobs`` together; if that fails, each on its own, so that one
@@ -421,30 +428,31 @@ class Translator:
                 f"language: Danish with probability {job.detection.probability:.2f} "
                 f"({job.detection.note}); translated as Danish"
             )
-        for number, block in enumerate(job.parsed.blocks):
-            segments: list[Segment] = []
-            gaps: list[str] = []
-            if block.text:
-                quoted = block.kind == "dash_quote"
-                found = {g.name: g.find(block.text, quoted) for g in self.guarantees}
-                job.warnings.extend(
-                    f"line {number + 1}: {notice}" for f in found.values() for notice in f.notices
-                )
-                protected = [span for f in found.values() for span in f.spans]
-                position = 0
-                for start, end in _merge_spans(sentence_spans(block.text), protected):
-                    gaps.append(block.text[position:start])
-                    position = end
-                    spans = {
-                        name: [
-                            s.shifted(start) for s in f.spans if start <= s.start and s.end <= end
-                        ]
-                        for name, f in found.items()
-                    }
-                    segments.append(Segment(block.text[start:end], quoted, number + 1, spans))
-                gaps.append(block.text[position:])
+        for number, block in enumerate(job.parsed.blocks, start=1):
+            segments, gaps = (
+                self._plan_block(block, number, job.warnings) if block.text else ([], [])
+            )
             job.segments.append(segments)
             job.gaps.append(gaps)
+
+    def _plan_block(
+        self, block: article_mod.Block, line: int, warnings: list[str]
+    ) -> tuple[list[Segment], list[str]]:
+        """The segments of one block, and the text around them."""
+        quoted = block.kind == "dash_quote"
+        found = {g.name: g.find(block.text, quoted) for g in self.guarantees}
+        warnings.extend(f"line {line}: {notice}" for f in found.values() for notice in f.notices)
+        protected = [span for f in found.values() for span in f.spans]
+        segments: list[Segment] = []
+        gaps: list[str] = []
+        position = 0
+        for start, end in _merge_spans(sentence_spans(block.text), protected):
+            gaps.append(block.text[position:start])
+            position = end
+            spans = {name: _within(f.spans, start, end) for name, f in found.items()}
+            segments.append(Segment(block.text[start:end], quoted, line, spans))
+        gaps.append(block.text[position:])
+        return segments, gaps
 
     def _run(self, language: str, jobs: list[_Job]) -> list[Translation]:
         for job in jobs:
@@ -467,22 +475,33 @@ class Translator:
             return [found[s] for s in sentences]
 
         if todo:
-            unique = list({_memory_key(s): (s, a) for s, a in todo}.values())
+            unique = _unique(todo)
             first = translate([s.text for s, _ in unique])
             engine = self.engine_for(language)
             resolved = resolve(self._guard, engine, [s for s, _ in unique], first, translate)
             for (segment, _), outcome in zip(unique, resolved, strict=True):
                 known[_memory_key(segment)] = outcome
-            if self.translation_memory is not None:
-                model = fingerprint(engine)
-                self.translation_memory.store(
-                    StoredSegment(
-                        s.text, o.text, MACHINE, model, self._segment_settings(language, s.quoted),
-                        _outcome_to_json(o), article,
-                    )
-                    for (s, article), o in zip(unique, resolved, strict=True)
-                )  # fmt: skip
+            self._remember(language, engine, unique, resolved)
         return [known[_memory_key(s)] for s, _ in segments]
+
+    def _remember(
+        self,
+        language: str,
+        engine: Engine,
+        segments: list[tuple[Segment, str]],
+        outcomes: list[Outcome],
+    ) -> None:
+        """Store the machine's outcomes in the translation memory, if there is one."""
+        if self.translation_memory is None:
+            return
+        model = fingerprint(engine)
+        self.translation_memory.store(
+            StoredSegment(
+                s.text, o.text, MACHINE, model, self._segment_settings(language, s.quoted),
+                _outcome_to_json(o), article,
+            )
+            for (s, article), o in zip(segments, outcomes, strict=True)
+        )  # fmt: skip
 
     def _remembered(self, language: str, segments: list[Segment]) -> dict[str, Outcome]:
         """The outcomes the translation memory has for ``segments``, by memory key."""
@@ -499,6 +518,21 @@ class Translator:
                 known[_memory_key(Segment(text, quoted))] = _outcome_from_json(record)
         return known
 
+    def _notes(self, segment: Segment, outcome: Outcome) -> tuple[Repair | None, list[str]]:
+        """The repair of a segment (if any), and its notes for a reviewer."""
+        notes = [note for g in self.guarantees for note in g.notes(segment)]
+        if outcome.technique == HUMAN:
+            return None, [*notes, "from the translation memory: a human translation"]
+        if not outcome.technique and not outcome.problems:
+            return None, notes
+        repair = Repair(
+            segment.line,
+            outcome.technique,
+            [str(p) for p in outcome.fixed],
+            [str(p) for p in outcome.problems],
+        )
+        return repair, [*notes, repair.warning().split(": ", 1)[1]]
+
     def _finish(self, job: _Job, outcomes: list[Outcome]) -> Translation:
         texts, repairs, pairs, units = [], [], [], []
         done = iter(outcomes)
@@ -512,18 +546,9 @@ class Translator:
                 target = outcome.text if outcome.text.strip() else segment.text
                 english += target + gap
                 pairs.append((segment, outcome.text))
-                notes = _glossary_notes(segment)
-                if outcome.technique not in ("", HUMAN) or outcome.problems:
-                    repair = Repair(
-                        segment.line,
-                        outcome.technique,
-                        [str(p) for p in outcome.fixed],
-                        [str(p) for p in outcome.problems],
-                    )
+                repair, notes = self._notes(segment, outcome)
+                if repair is not None:
                     repairs.append(repair)
-                    notes.append(repair.warning().split(": ", 1)[1])
-                elif outcome.technique == HUMAN:
-                    notes.append("from the translation memory: a human translation")
                 units += [
                     article_mod.Unit(segment.text, target, True, tuple(notes)),
                     article_mod.kept(gap),
@@ -547,13 +572,26 @@ class Translator:
         return translation
 
 
-def _glossary_notes(segment: Segment) -> list[str]:
-    """One note per glossary term in ``segment``: the Danish form and its English."""
-    return [
-        f"glossary: {span.value.form} → {span.value.target}"
-        for span in segment.spans.get("glossary", [])
-        if isinstance(span.value, Match)
-    ]
+def _default_names(count: int) -> list[str]:
+    return [f"text {i + 1}" for i in range(count)]
+
+
+def _by_language(jobs: list[_Job]) -> dict[str, list[_Job]]:
+    """The jobs grouped by source language, languages in order."""
+    groups: dict[str, list[_Job]] = {}
+    for job in sorted(jobs, key=lambda j: j.language):
+        groups.setdefault(job.language, []).append(job)
+    return groups
+
+
+def _unique(segments: list[tuple[Segment, str]]) -> list[tuple[Segment, str]]:
+    """Each segment once (by memory key), in the order first seen."""
+    return list({_memory_key(s): (s, a) for s, a in segments}.values())
+
+
+def _within(spans: Sequence[Span], start: int, end: int) -> list[Span]:
+    """The spans inside ``[start, end)``, shifted to start there."""
+    return [s.shifted(start) for s in spans if start <= s.start and s.end <= end]
 
 
 def _memory_key(segment: Segment) -> str:

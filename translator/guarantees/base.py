@@ -144,6 +144,10 @@ class Guarantee(Protocol):
         """What the guarantee reports for an article's (segment, final English) pairs."""
         ...
 
+    def notes(self, segment: Segment) -> list[str]:
+        """Notes for a reviewer of ``segment`` (the terms it holds)."""
+        ...
+
 
 class BaseGuarantee:
     """Defaults for a guarantee: protects nothing, changes nothing, reports nothing."""
@@ -169,6 +173,9 @@ class BaseGuarantee:
         return []
 
     def summary(self, pairs: Sequence[tuple[Segment, str]]) -> list[Any]:
+        return []
+
+    def notes(self, segment: Segment) -> list[str]:
         return []
 
     def spans(self, segment: Segment) -> list[Span]:

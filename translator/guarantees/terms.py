@@ -220,5 +220,8 @@ class GlossaryGuarantee(BaseGuarantee):
         starts = [span[0], _content_start(output, span), *_likest(output, span, match)]
         return list(dict.fromkeys(starts))
 
+    def notes(self, segment: Segment) -> list[str]:
+        return [f"glossary: {m.form} → {m.target}" for m in self._matches(segment)]
+
     def summary(self, pairs: Sequence[tuple[Segment, str]]) -> list[GlossaryHit]:
         return hits_summary(m for segment, _ in pairs for m in self._matches(segment))
