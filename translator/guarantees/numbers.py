@@ -200,28 +200,32 @@ def _readings(output: str) -> list[_Reading]:
             value = words["word"].get(word) or words["ordinal"][word]
             readings.append(_Reading(m.start(), m.end(), (float(value),), m.group()))
             continue
-        digits = m.group("num")
-        values = set()
-        plain = re.sub(r"[ \u00a0\u202f]", "", digits)
-        if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?", plain):
-            values.add(float(plain.replace(",", "")))
-        if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?|\d+(,\d+)?", plain):
-            values.add(_danish_value(plain))
-        clock = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?", plain)
-        meridiem = re.match(r"\s*([ap])", m.group("suffix") or "", re.I)
-        if clock and (clock[2] or meridiem):
-            hours = int(clock[1])
-            if meridiem:  # 10 p.m. is a clock time only, never the number 10; but
-                # "10:00 p.m." for the Danish 24-hour "10:00" is that time with a stray suffix
-                values = {hours + int(clock[2]) / 100} if clock[2] else set()
-                if meridiem[1].lower() == "p" and hours < 12 and not clock[1].startswith("0"):
-                    hours += 12  # 8.30 p.m.; "07:19 p.m." is a 24-hour time, its suffix stray
-            values.add(hours + int(clock[2] or 0) / 100)
+        values = _values(re.sub(r"[ \u00a0\u202f]", "", m.group("num")), m.group("suffix"))
         if m.group("scale"):
             factor = float(words["english-scale"][m.group("scale").lower()])
             values = {v * factor for v in values}
         readings.append(_Reading(m.start(), m.end(), tuple(values), m.group()))
     return readings
+
+
+def _values(plain: str, suffix: str | None) -> set[float]:
+    """The values English digits can mean: English or Danish separators, a clock time."""
+    values = set()
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?", plain):
+        values.add(float(plain.replace(",", "")))
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?|\d+(,\d+)?", plain):
+        values.add(_danish_value(plain))
+    clock = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?", plain)
+    meridiem = re.match(r"\s*([ap])", suffix or "", re.I)
+    if clock and (clock[2] or meridiem):
+        hours, minutes = int(clock[1]), int(clock[2] or 0) / 100
+        if meridiem:  # 10 p.m. is a clock time only, never the number 10; but
+            # "10:00 p.m." for the Danish 24-hour "10:00" is that time with a stray suffix
+            values = {hours + minutes} if clock[2] else set()
+            if meridiem[1].lower() == "p" and hours < 12 and not clock[1].startswith("0"):
+                hours += 12  # 8.30 p.m.; "07:19 p.m." is a 24-hour time, its suffix stray
+        values.add(hours + minutes)
+    return values
 
 
 def _same(a: float, b: float) -> bool:
@@ -269,11 +273,14 @@ def _house_edits(number: Number, reading: _Reading, output: str) -> list[Edit]:
         if number.kind != "number" or any(c in written for c in ",.  \u202f"):
             edits.append(Edit(reading.start, reading.start + len(written), house))
     if number.kind == "percent":
-        start = reading.start + len(written)
-        tail = re.match(r"\s*(?:%|per\s?cent\b|pct\b\.?)", output[start:])
-        if tail:
-            edits.append(Edit(start, start + len(tail.group()), "%"))
+        edits += _percent_sign(output, reading.start + len(written))
     return edits
+
+
+def _percent_sign(output: str, start: int) -> list[Edit]:
+    """``per cent`` or ``pct.`` after the digits at ``start`` written as ``%``."""
+    tail = re.match(r"\s*(?:%|per\s?cent\b|pct\b\.?)", output[start:])
+    return [Edit(start, start + len(tail.group()), "%")] if tail else []
 
 
 def _code_in(code: str, output: str) -> re.Match[str] | None:

@@ -49,6 +49,38 @@ def _placed(
     return (start, end) if start < end else None
 
 
+def _mark_positions(source: str, quote: Quote, output: str, alignment: Alignment) -> list[int]:
+    """Where to force a mark of ``quote``: the opening one before the words aligned to
+    its first word (again, over a Danish mark the model copied), else the closing one
+    after those aligned to its last word. The closing one follows in the next round."""
+    words = list(_WORD.finditer(source, quote.start + 1, quote.end - 1))
+    opened = alignment.words(words[0].start(), words[0].end(), output) if words else []
+    closed = alignment.words(words[-1].start(), words[-1].end(), output) if words else []
+    if not opened or not closed:
+        return []
+    placed = _placed(source, quote, output, (opened[0][0], len(output)))
+    start = placed[0] if placed else opened[0][0]
+    before = output[:start].rstrip()
+    if not before or before[-1] not in _MARKS:
+        return [start]
+    found = [len(before) - 1] if before[-1] in _COPIED else []
+    end = _closing(alignment.target_span(words[-1].start(), words[-1].end(), output), closed, start)
+    span = _placed(source, quote, output, (start, end)) if end else None
+    if span is not None and output[span[1] :].lstrip()[:1] not in _MARKS:
+        found.append(span[1])
+    return found
+
+
+def _closing(
+    strict: tuple[int, int] | None, closed: list[tuple[int, int]], start: int
+) -> int | None:
+    """Where the last quoted word ends: its reliable span, else its last aligned word."""
+    if strict and strict[1] > start:
+        return strict[1]
+    ends = [end for _, end in closed if end > start]
+    return ends[-1] if ends else None
+
+
 class QuoteGuarantee(BaseGuarantee):
     """The English has the source's quotations, nested the same way."""
 
@@ -111,30 +143,9 @@ class QuoteGuarantee(BaseGuarantee):
             return []
         found = []
         for number, quote in enumerate(self._quotes(segment)):
-            if quote.depth:
-                continue  # nested marks follow once the outer ones stand
-            words = list(_WORD.finditer(segment.text, quote.start + 1, quote.end - 1))
-            if not words:
-                continue
-            opened = alignment.words(words[0].start(), words[0].end(), output)
-            closed = alignment.words(words[-1].start(), words[-1].end(), output)
-            if not opened or not closed:
-                continue
-            item = f"{self.name}:{number}"
-            placed = _placed(segment.text, quote, output, (opened[0][0], len(output)))
-            start = placed[0] if placed else opened[0][0]
-            before = output[:start].rstrip()
-            if not before or before[-1] not in _MARKS:
-                found.append(Anchor(start, _FORCED, item))
-                continue  # the closing mark follows in the next round
-            if before[-1] in _COPIED:  # a Danish mark the model copied: open anew
-                found.append(Anchor(len(before) - 1, _FORCED, item))
-            strict = alignment.target_span(words[-1].start(), words[-1].end(), output)
-            ends = [end for _, end in closed if end > start]
-            end = strict[1] if strict and strict[1] > start else (ends[-1] if ends else None)
-            span = _placed(segment.text, quote, output, (start, end)) if end else None
-            if span is not None and output[span[1] :].lstrip()[:1] not in _MARKS:
-                found.append(Anchor(span[1], _FORCED, item))
+            if quote.depth == 0:  # nested marks follow once the outer ones stand
+                where = _mark_positions(segment.text, quote, output, alignment)
+                found += [Anchor(start, _FORCED, f"{self.name}:{number}") for start in where]
         return found
 
     def summary(self, pairs: Sequence[tuple[Segment, str]]) -> list[QuoteRecord]:

@@ -192,43 +192,39 @@ def _searched(
 ) -> list[_Candidate]:
     """Other hypotheses that pass, then alignment placement into the first that passes."""
     pool = []
-    scores = [h.score for h in hypotheses if h.score is not None]
-    floor = max(scores) - SCORE_MARGIN if scores else None
-    for hypothesis in hypotheses:
-        if not hypothesis.finished or hypothesis.text == first.text:
-            continue
-        if floor is not None and hypothesis.score is not None and hypothesis.score < floor:
-            break
-        text, problems = guard.judge(segment, hypothesis.text)
-        if not problems:
-            pool.append(_Candidate(hypothesis.text, text, "hypothesis"))
-    for hypothesis in (h for h in hypotheses if h.text == first.text):
-        placed = guard.place(segment, hypothesis)
-        if placed is None:
-            continue
+    for hypothesis in _within_margin(hypotheses):
+        if hypothesis.finished and hypothesis.text != first.text:
+            text, problems = guard.judge(segment, hypothesis.text)
+            if not problems:
+                pool.append(_Candidate(hypothesis.text, text, "hypothesis"))
+    base = next((h for h in hypotheses if h.text == first.text), None)
+    placed = guard.place(segment, base) if base is not None else None
+    if placed is not None:
         text, problems = guard.judge(segment, placed)
         if not problems:
             pool.append(_Candidate(placed, text, "alignment"))
-            break
     return pool
+
+
+def _within_margin(hypotheses: Sequence[Hypothesis]) -> list[Hypothesis]:
+    """The hypotheses down to :data:`SCORE_MARGIN` below the best beam score."""
+    scores = [h.score for h in hypotheses if h.score is not None]
+    if not scores:
+        return list(hypotheses)
+    floor = max(scores) - SCORE_MARGIN
+    return [h for h in hypotheses if h.score is None or h.score >= floor]
 
 
 def _constrained(
     guard: Guard, engine: ConstrainedEngine, segments: list[Segment], bases: list[Hypothesis]
 ) -> list[list[_Candidate]]:
-    """Passing translations decoded with the missing items forced, left to right."""
+    """Passing translations decoded with the missing items forced, left to right: each
+    round forces the leftmost item still missing, after the prefix forced before."""
     pools: list[list[_Candidate]] = [[] for _ in segments]
     branches = {i: [(base, 0)] for i, base in enumerate(bases) if base.alignment is not None}
     tried: set[tuple[int, str]] = set()
     for _ in range(ROUNDS):
-        requests: list[tuple[int, str, Anchor]] = []
-        for index, items in branches.items():
-            for hypothesis, floor in items:
-                for anchor in guard.anchors(segments[index], hypothesis, floor):
-                    prefix = _joined(hypothesis.text[: anchor.start], anchor.text)
-                    if (index, prefix) not in tried:
-                        tried.add((index, prefix))
-                        requests.append((index, prefix, anchor))
+        requests = _requests(guard, segments, branches, tried)
         if not requests:
             break
         decoded = engine.complete(
@@ -236,13 +232,11 @@ def _constrained(
         )
         partial: dict[int, list[tuple[int, Hypothesis, int]]] = {}
         for (index, prefix, anchor), hypothesis in zip(requests, decoded, strict=True):
-            if not hypothesis.finished:
-                continue
             raw = _tidy(hypothesis.text, prefix, anchor)
             text, problems = guard.judge(segments[index], raw)
-            if not problems:
+            if hypothesis.finished and not problems:
                 pools[index].append(_Candidate(raw, text, "constrained"))
-            else:
+            elif hypothesis.finished:
                 partial.setdefault(index, []).append((len(problems), hypothesis, len(prefix)))
         branches = {
             index: [(h, floor) for _, h, floor in sorted(items, key=lambda x: x[0])[:BRANCHES]]
@@ -250,6 +244,24 @@ def _constrained(
             if not pools[index]
         }
     return pools
+
+
+def _requests(
+    guard: Guard,
+    segments: list[Segment],
+    branches: dict[int, list[tuple[Hypothesis, int]]],
+    tried: set[tuple[int, str]],
+) -> list[tuple[int, str, Anchor]]:
+    """The prefixes to decode this round, each (segment, prefix) once over all rounds."""
+    requests = []
+    for index, items in branches.items():
+        for hypothesis, floor in items:
+            for anchor in guard.anchors(segments[index], hypothesis, floor):
+                prefix = _joined(hypothesis.text[: anchor.start], anchor.text)
+                if (index, prefix) not in tried:
+                    tried.add((index, prefix))
+                    requests.append((index, prefix, anchor))
+    return requests
 
 
 def _joined(before: str, text: str) -> str:
