@@ -107,17 +107,12 @@ def run(
                 taken.add(output.casefold())
                 write_atomic(within(target, output), result.translation.text, clean=False)
             if xliff is not None and result.translation is not None:
-                name = output or unique_output_name(result.id, xliff_taken)
-                xliff_taken.add(name.casefold())
-                _write_xliff(result, within(Path(xliff), name.rpartition(".")[0] + ".xlf"),
-                             xliff_version)  # fmt: skip
+                _write_xliff(result, Path(xliff), output, xliff_taken, xliff_version)
             manifest.add(result, output, offset, mark)
             yield result
             pending += 1
             if pending >= batch_size:
-                if jsonl is not None:
-                    jsonl.sync()  # the output is durable before the report says so
-                manifest.sync()
+                _sync(jsonl, manifest)
                 pending = 0
         yield from resume.drain()
         resume.finish()
@@ -168,10 +163,23 @@ def _stream(
     return translate_stream(translator, items, batch_size, jobs)
 
 
-def _write_xliff(result: ItemResult, path: Path, version: Version) -> None:
-    """An item's XLIFF; a text XML cannot carry fails that file only (a warning)."""
+def _sync(jsonl: JsonlOutput | None, manifest: Report) -> None:
+    """The output made durable, then the report that says so."""
+    if jsonl is not None:
+        jsonl.sync()
+    manifest.sync()
+
+
+def _write_xliff(
+    result: ItemResult, folder: Path, output: str | None, taken: set[str], version: Version
+) -> None:
+    """An item's XLIFF beside its output's name (or a name of its own, unique in
+    ``taken``); a text XML cannot carry fails that file only (a warning)."""
     translation = result.translation
     assert translation is not None
+    name = output or unique_output_name(result.id, taken)
+    taken.add(name.casefold())
+    path = within(folder, name.rpartition(".")[0] + ".xlf")
     document = xliff_mod.document(result.id, translation.text, translation.units)
     try:
         xliff_mod.write(path, [document], version)

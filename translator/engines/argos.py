@@ -138,24 +138,16 @@ class ArgosEngine:
         With ``alignment``, each hypothesis carries a word alignment taken from the
         decoder's attention.
         """
-        if alignment:
-            protos = self._sp.encode(sentences, return_type="proto")
-            encoded = [[p.piece for p in proto.pieces] for proto in protos]
-            spans = [_char_spans(s, proto) for s, proto in zip(sentences, protos, strict=True)]
-        else:
-            encoded = self._sp.encode(sentences, out_type=str)
+        encoded, spans = self._encode(sentences, alignment)
         results: list[list[Hypothesis]] = [[] for _ in sentences]
         groups: dict[int, list[int]] = {}
         for index, tokens in enumerate(encoded):
             groups.setdefault(self._limit(len(tokens)), []).append(index)
         retry: list[int] = []
         for limit, indexes in sorted(groups.items()):
-            for index, output in zip(
-                indexes,
-                self._run([encoded[i] for i in indexes], limit, candidates, alignment),
-                strict=True,
-            ):
-                results[index] = self._hypotheses(output, spans[index] if alignment else None)
+            outputs = self._run([encoded[i] for i in indexes], limit, candidates, alignment)
+            for index, output in zip(indexes, outputs, strict=True):
+                results[index] = self._hypotheses(output, spans[index])
                 if not results[index][0].finished and limit < self.max_decoding_length:
                     retry.append(index)
         if retry:
@@ -163,15 +155,23 @@ class ArgosEngine:
                 [encoded[i] for i in retry], self.max_decoding_length, candidates, alignment
             )
             for index, output in zip(retry, outputs, strict=True):
-                results[index] = self._hypotheses(output, spans[index] if alignment else None)
+                results[index] = self._hypotheses(output, spans[index])
         return results
+
+    def _encode(
+        self, sentences: list[str], alignment: bool
+    ) -> tuple[list[list[str]], list[list[tuple[int, int]] | None]]:
+        """The pieces of each sentence, and (for alignment) their character spans."""
+        if not alignment:
+            return self._sp.encode(sentences, out_type=str), [None] * len(sentences)
+        protos = self._sp.encode(sentences, return_type="proto")
+        encoded = [[p.piece for p in proto.pieces] for proto in protos]
+        return encoded, [_char_spans(s, proto) for s, proto in zip(sentences, protos, strict=True)]
 
     def complete(self, sentences: list[str], prefixes: list[str]) -> list[Hypothesis]:
         """The best translation of each sentence that begins with its English prefix,
         with its alignment: the model writes the rest of the sentence itself."""
-        protos = self._sp.encode(sentences, return_type="proto")
-        encoded = [[p.piece for p in proto.pieces] for proto in protos]
-        spans = [_char_spans(s, proto) for s, proto in zip(sentences, protos, strict=True)]
+        encoded, spans = self._encode(sentences, True)
         forced = [self._target(pieces) for pieces in self._sp.encode(prefixes, out_type=str)]
         longest = max((len(f) for f in forced), default=0)
         limit = max([self._limit(len(e)) for e in encoded] + [longest + LENGTH_SLACK])

@@ -54,10 +54,7 @@ class Alignment:
         found = set()
         for s0, s1, t0, t1 in self.links:
             if s0 < end and start < s1 and t1 > t0:
-                while t0 > 0 and text[t0 - 1].isalnum():
-                    t0 -= 1
-                while t1 < len(text) and text[t1].isalnum():
-                    t1 += 1
+                t0, t1 = _whole_words(text, t0, t1)
                 while t0 < t1 and not text[t0].isalnum():  # a mark before the word
                     t0 += 1
                 if t0 < t1:
@@ -93,22 +90,29 @@ class Alignment:
         hits = [(t0, t1) for s0, s1, t0, t1 in self.links if s0 < end and start < s1 and t1 > t0]
         if not hits:
             return None
-        first = min(t0 for t0, _ in hits)
-        last = max(t1 for _, t1 in hits)
-        while first > 0 and text[first - 1].isalnum():
-            first -= 1
-        while last < len(text) and text[last].isalnum():
-            last += 1
-        while first < last and text[first].isspace():
-            first += 1
+        first, last = _whole_words(text, min(t0 for t0, _ in hits), max(t1 for _, t1 in hits))
         if last - first > 2 * (end - start) + 12:
             return None
-        if exclusive:
-            within = [link for link in self.links if first <= link[2] and link[3] <= last]
-            outside = [s0 for s0, s1, _, _ in within if not (s0 < end and start < s1)]
-            if len(outside) * 4 > len(within):
-                return None
+        if exclusive and self._foreign_share(first, last, start, end) > 0.25:
+            return None
         return first, last
+
+    def _foreign_share(self, first: int, last: int, start: int, end: int) -> float:
+        """The share of target pieces in ``[first, last)`` aligned outside ``[start, end)``."""
+        within = [link for link in self.links if first <= link[2] and link[3] <= last]
+        outside = [s0 for s0, s1, _, _ in within if not (s0 < end and start < s1)]
+        return len(outside) / len(within) if within else 0.0
+
+
+def _whole_words(text: str, first: int, last: int) -> tuple[int, int]:
+    """``text[first:last]`` widened to whole words, without leading space."""
+    while first > 0 and text[first - 1].isalnum():
+        first -= 1
+    while last < len(text) and text[last].isalnum():
+        last += 1
+    while first < last and text[first].isspace():
+        first += 1
+    return first, last
 
 
 @dataclass(frozen=True)

@@ -99,8 +99,8 @@ def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
-def _check_archive(path: Path) -> str:
-    """Validate an ``.argosmodel`` archive; return its single top-level folder name."""
+def _member_names(path: Path) -> list[str]:
+    """The member names of a zip archive whose members all read back intact."""
     if not zipfile.is_zipfile(path):
         raise ModelInstallError(source=path, problem="not an Argos package (not a zip archive)")
     try:
@@ -111,6 +111,12 @@ def _check_archive(path: Path) -> str:
         raise ModelInstallError(source=path, problem=f"corrupt archive: {error}") from None
     if bad is not None:
         raise ModelInstallError(source=path, problem=f"corrupt archive member {bad}")
+    return names
+
+
+def _check_archive(path: Path) -> str:
+    """Validate an ``.argosmodel`` archive; return its single top-level folder name."""
+    names = _member_names(path)
     tops = {PurePosixPath(name).parts[0] for name in names if name.strip("/")}
     unsafe = [n for n in names if n.startswith("/") or ".." in PurePosixPath(n).parts]
     if len(tops) != 1 or unsafe:

@@ -49,24 +49,23 @@ def concepts(path: str | os.PathLike[str]) -> list[Concept]:
     root = parse(path)
     if local(root.tag) not in ("martif", "tbx"):
         raise ExchangeFileError(path=path, problem="not a TBX file (no <martif> or <tbx> root)")
-    found = []
-    for number, element in enumerate(
-        (e for e in root.iter() if local(e.tag) in _CONCEPTS), start=1
-    ):
-        danish: list[str] = []
-        english: list[tuple[str, str]] = []
-        for language_set in (e for e in element if local(e.tag) in _LANGUAGES):
-            language = (language_set.get(LANG) or "").split("-")[0].lower()
-            for term_group in (e for e in language_set.iter() if local(e.tag) in _TERMS):
-                term = text_of(_first(term_group, "term")).strip()
-                if not term:
-                    continue
-                if language == "da":
-                    danish.append(term)
-                elif language == "en":
-                    english.append((term, _status(term_group)))
-        found.append(Concept(element.get("id") or f"#{number}", danish, english))
-    return found
+    elements = (e for e in root.iter() if local(e.tag) in _CONCEPTS)
+    return [_concept(element, number) for number, element in enumerate(elements, start=1)]
+
+
+def _concept(element: ET.Element, number: int) -> Concept:
+    """One concept entry: its Danish terms and its English terms with their status."""
+    danish: list[str] = []
+    english: list[tuple[str, str]] = []
+    for language_set in (e for e in element if local(e.tag) in _LANGUAGES):
+        language = (language_set.get(LANG) or "").split("-")[0].lower()
+        for term_group in (e for e in language_set.iter() if local(e.tag) in _TERMS):
+            term = text_of(_first(term_group, "term")).strip()
+            if term and language == "da":
+                danish.append(term)
+            elif term and language == "en":
+                english.append((term, _status(term_group)))
+    return Concept(element.get("id") or f"#{number}", danish, english)
 
 
 def _first(element: ET.Element, name: str) -> ET.Element | None:

@@ -102,7 +102,8 @@ def _is_tmx(path: str | os.PathLike[str]) -> bool:
     return local(parse(path).tag) == "tmx"
 
 
-def _segment(unit: ET.Element, origin: Origin) -> StoredSegment | None:
+def _texts(unit: ET.Element) -> dict[str, str]:
+    """The Danish and English of a ``<tu>``, by language (the first of each)."""
     texts: dict[str, str] = {}
     for variant in unit:
         if local(variant.tag) != "tuv":
@@ -111,6 +112,11 @@ def _segment(unit: ET.Element, origin: Origin) -> StoredSegment | None:
         seg = next((child for child in variant if local(child.tag) == "seg"), None)
         if language in (SOURCE, TARGET) and language not in texts and seg is not None:
             texts[language] = text_of(seg)
+    return texts
+
+
+def _segment(unit: ET.Element, origin: Origin) -> StoredSegment | None:
+    texts = _texts(unit)
     if not texts.get(SOURCE, "").strip() or not texts.get(TARGET, "").strip():
         return None
     props = {(p.get("type") or "")[2:]: p.text or "" for p in unit if local(p.tag) == "prop"}

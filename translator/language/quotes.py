@@ -86,19 +86,22 @@ def find_quotes(text: str, quoted: bool = False) -> QuoteScan:
         if stack and char in PAIRS[stack[-1][1]] and not before.isspace():
             start, opening = stack.pop()
             quotes.append(Quote(start, i + 1, opening, char, len(stack)))
-        elif (
-            char in PAIRS
-            and (before in _BEFORE_OPEN or before.isspace())
-            and not after.isspace()
-            and (char not in "'‘" or stack or quoted)
-        ):
+        elif _opens(char, before, after, bool(stack) or quoted):
             stack.append((i, char))
-        elif char in "'’":
-            continue  # a lone single mark is a genitive apostrophe (Jesus' ord)
-        else:
+        elif char not in "'’":  # a lone single mark is a genitive apostrophe (Jesus' ord)
             stray.append(i)
     stray.extend(start for start, _ in stack)
     return QuoteScan(tuple(sorted(quotes, key=lambda q: q.start)), tuple(sorted(stray)))
+
+
+def _opens(char: str, before: str, after: str, inner: bool) -> bool:
+    """Whether ``char`` opens a quotation there ('…' only inside another quotation)."""
+    return (
+        char in PAIRS
+        and (before in _BEFORE_OPEN or before.isspace())
+        and not after.isspace()
+        and (char not in "'‘" or inner)
+    )
 
 
 def marks(quote: Quote, style: QuoteStyle, quoted: bool = False) -> tuple[str, str]:

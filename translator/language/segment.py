@@ -62,21 +62,7 @@ def _opens_sentence(word: str) -> bool:
 def _is_boundary(prev: str, nxt: str, after: str | None) -> bool:
     """Decide whether a sentence ends between the words ``prev`` and ``nxt``."""
     if _END.search(prev):
-        if not _opens_sentence(nxt):
-            return False
-        if prev[-1] in _CLOSERS or prev[-1] in "!?…":
-            return True
-        core = prev.lstrip(_OPENERS)
-        inner, final = _abbreviations()
-        if core.lower() in inner:
-            return False
-        if core.lower() in final:
-            return nxt[0].isupper()
-        if _INITIALS.match(core) and nxt[0].isupper():
-            return False
-        if _ORDINAL.match(core) and not nxt[0].isupper():
-            return False
-        return True
+        return _opens_sentence(nxt) and _ends_with_stop(prev, nxt)
     # No final punctuation: a headline in capitals ends before an ordinary word ...
     if _is_caps(prev) and prev[-1].isalpha() and nxt[0].isupper() and not _is_caps(nxt):
         return True
@@ -86,6 +72,22 @@ def _is_boundary(prev: str, nxt: str, after: str | None) -> bool:
     if _is_caps(nxt):
         return after is not None and after[0].isupper()
     return nxt in _starters() and (after is None or after[0].islower())
+
+
+def _ends_with_stop(prev: str, nxt: str) -> bool:
+    """Whether ``prev``'s final punctuation ends the sentence before ``nxt`` (not an
+    abbreviation, initials or an ordinal)."""
+    if prev[-1] in _CLOSERS or prev[-1] in "!?…":
+        return True
+    core = prev.lstrip(_OPENERS)
+    inner, final = _abbreviations()
+    if core.lower() in inner:
+        return False
+    if core.lower() in final:
+        return nxt[0].isupper()
+    if _INITIALS.match(core) and nxt[0].isupper():
+        return False
+    return not (_ORDINAL.match(core) and not nxt[0].isupper())
 
 
 def _line_start(text: str, position: int) -> bool:
