@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from translator.bulk.ray import RayOptions as RayOptions
+    from translator.engines.base import ConstrainedEngine as ConstrainedEngine
     from translator.engines.base import DecodingOptions as DecodingOptions
     from translator.engines.base import Engine as Engine
     from translator.engines.base import Hypothesis as Hypothesis
@@ -47,6 +48,7 @@ _WHERE = {
     "Engine": "translator.engines.base",
     "Hypothesis": "translator.engines.base",
     "SearchEngine": "translator.engines.base",
+    "ConstrainedEngine": "translator.engines.base",
     "engine_for_language": "translator.engines.base",
     "engine_from_package": "translator.engines.base",
     "TranslatorError": "translator.errors",
@@ -80,6 +82,7 @@ __all__ = [
     "RayOptions",
     "Repair",
     "SearchEngine",
+    "ConstrainedEngine",
     "StoredSegment",
     "Translation",
     "TranslationMemory",
