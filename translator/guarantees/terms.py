@@ -213,11 +213,12 @@ class GlossaryGuarantee(BaseGuarantee):
         alignment: Alignment,
         span: tuple[int, int] | None,
     ) -> list[int]:
-        """Where to force the term: where its words went (replacing them, after their
-        article "the", or at the word most like it); beside its neighbours if dropped."""
+        """Where to force the term, most likely first: at the aligned word most like it
+        (a mangled name), after the article of the aligned words ("the US"), in place of
+        them; beside its neighbours if the model dropped it."""
         if span is None:
             return alignment.near(match.start, match.end, segment.text, output)
-        starts = [span[0], _content_start(output, span), *_likest(output, span, match)]
+        starts = [*_likest(output, span, match), _content_start(output, span), span[0]]
         return list(dict.fromkeys(starts))
 
     def notes(self, segment: Segment) -> list[str]:
