@@ -6,6 +6,8 @@ import http.server
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -115,3 +117,15 @@ class CopyEngine:
 @pytest.fixture()
 def copy_engine() -> CopyEngine:
     return CopyEngine()
+
+
+def run_python(script: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``script`` from the project root in a fresh interpreter (the tests' environment)."""
+    return subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ},
+        timeout=120,
+    )

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_python
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 BLOCKS = [
@@ -29,14 +26,7 @@ def test_there_are_examples() -> None:
 def test_example_in_docs_runs(code: str, installed_model: Path, tmp_path: Path) -> None:
     script = tmp_path / "example.py"
     script.write_text(code, "utf-8")
-    result = subprocess.run(
-        [sys.executable, str(script)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ},
-        timeout=120,
-    )
+    result = run_python(script)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
 

@@ -1,18 +1,8 @@
 """The guarantee protocol and the values guarantees exchange with the pipeline.
 
-A guarantee is a small object with four steps, and the pipeline knows none by name:
-
-- ``find(text, quoted)``: the spans of a block of Danish it protects (a glossary term, a
-  quotation, a number), plus notices about the source (an unbalanced mark);
-- ``normalize(segment, output)``: deterministic fixes that need no model (restyle the
-  model's '…' into the source's „…“, respell a Danish term the model copied,
-  ``2,5`` → ``2.5``); never a change of wording;
-- ``check(segment, output)``: what is still wrong, as :class:`Problem` values;
-- ``place(segment, output, alignment)``: edits that put a missing term, mark or
-  number where the decoder's alignment says its source span went.
-
-Add a guarantee by writing one module with such a class and one line in
-:data:`GUARANTEES`.
+:class:`Guarantee` is the protocol (the steps are described in :mod:`translator.guarantees`);
+:class:`BaseGuarantee` gives its defaults; :class:`Segment`, :class:`Span`,
+:class:`Problem`, :class:`Edit` and :class:`Anchor` are what the steps take and return.
 """
 
 from __future__ import annotations
