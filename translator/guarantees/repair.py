@@ -176,32 +176,38 @@ def _repair(
 ) -> list[_Candidate | None]:
     """The best passing candidate for each failing segment, or ``None``."""
     found = search(engine, [s.text for s in segments], CANDIDATES, alignment=True)
+    # The search's own copy of the first translation carries its alignment.
+    again = [
+        next((h for h in hyps if h.text == head.text), None)
+        for head, hyps in zip(first, found, strict=True)
+    ]
     pools = [
-        _searched(guard, segment, head, hypotheses)
-        for segment, head, hypotheses in zip(segments, first, found, strict=True)
+        _searched(guard, segment, head, hypotheses, base)
+        for segment, head, hypotheses, base in zip(segments, first, found, again, strict=True)
     ]
     if not isinstance(engine, ConstrainedEngine):
         return [pool[0] if pool else None for pool in pools]
-    bases = [
-        next((h for h in hyps if h.text == head.text), hyps[0])
-        for head, hyps in zip(first, found, strict=True)
-    ]
+    bases = [base or hyps[0] for base, hyps in zip(again, found, strict=True)]
     for pool, extra in zip(pools, _constrained(guard, engine, segments, bases), strict=True):
         pool.extend(extra)
     return _choose(engine, segments, first, pools)
 
 
 def _searched(
-    guard: Guard, segment: Segment, first: Hypothesis, hypotheses: Sequence[Hypothesis]
+    guard: Guard,
+    segment: Segment,
+    first: Hypothesis,
+    hypotheses: Sequence[Hypothesis],
+    base: Hypothesis | None,
 ) -> list[_Candidate]:
-    """Other hypotheses that pass, then alignment placement into the first that passes."""
+    """Other hypotheses that pass, then alignment placement into ``base`` (the first
+    translation as the search found it again) if that passes."""
     pool = []
     for hypothesis in _within_margin(hypotheses):
         if hypothesis.finished and hypothesis.text != first.text:
             text, problems = guard.judge(segment, hypothesis.text)
             if not problems:
                 pool.append(_Candidate(hypothesis.text, text, "hypothesis"))
-    base = next((h for h in hypotheses if h.text == first.text), None)
     placed = guard.place(segment, base) if base is not None else None
     if placed is not None:
         text, problems = guard.judge(segment, placed)
@@ -236,11 +242,13 @@ def _constrained(
         )
         partial: dict[int, list[tuple[int, Hypothesis, int]]] = {}
         for (index, prefix, anchor), hypothesis in zip(requests, decoded, strict=True):
+            if not hypothesis.finished:
+                continue
             raw = _tidy(hypothesis.text, prefix, anchor)
             text, problems = guard.judge(segments[index], raw)
-            if hypothesis.finished and not problems:
+            if not problems:
                 pools[index].append(_Candidate(raw, text, "constrained"))
-            elif hypothesis.finished:
+            else:
                 partial.setdefault(index, []).append((len(problems), hypothesis, len(prefix)))
         branches = {
             index: [(h, floor) for _, h, floor in sorted(items, key=lambda x: x[0])[:BRANCHES]]
@@ -294,19 +302,14 @@ def _choose(
     pools: list[list[_Candidate]],
 ) -> list[_Candidate | None]:
     """Per segment, the passing candidate the model scores best, if within the margin."""
-    sources = [
-        s.text
-        for s, pool in zip(segments, pools, strict=True)
-        for _ in range(len(pool) + 1)
+    pairs = [
+        (segment.text, output)
+        for segment, head, pool in zip(segments, first, pools, strict=True)
         if pool
+        for output in (head.text, *(c.raw for c in pool))
     ]
-    outputs = [
-        o
-        for head, pool in zip(first, pools, strict=True)
-        if pool
-        for o in (head.text, *(c.raw for c in pool))
-    ]
-    scores = iter(engine.score(sources, outputs) if outputs else [])
+    sources, outputs = [s for s, _ in pairs], [o for _, o in pairs]
+    scores = iter(engine.score(sources, outputs) if pairs else [])
     chosen: list[_Candidate | None] = []
     for pool in pools:
         if not pool:
