@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from translator.language.glossary import Glossary as Glossary
     from translator.language.quotes import QuoteRecord as QuoteRecord
     from translator.language.segment import split_sentences as split_sentences
+    from translator.markup import translate_html as translate_html
     from translator.memory import StoredSegment as StoredSegment
     from translator.memory import TranslationMemory as TranslationMemory
     from translator.pipeline import DEFAULT_GUARANTEES as DEFAULT_GUARANTEES
@@ -53,6 +54,7 @@ _WHERE = {
     "engine_from_package": "translator.engines.base",
     "TranslatorError": "translator.errors",
     "translate_file": "translator.files",
+    "translate_html": "translator.markup",
     "Glossary": "translator.language.glossary",
     "GUARANTEES": "translator.guarantees",
     "Guarantee": "translator.guarantees",
@@ -96,6 +98,7 @@ __all__ = [
     "ensure_model",
     "split_sentences",
     "translate_file",
+    "translate_html",
 ]
 
 

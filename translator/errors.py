@@ -116,3 +116,28 @@ class UnknownGuaranteeError(TranslatorError):
 
 class ExchangeFileError(TranslatorError):
     """{path}: {problem}"""
+
+
+class RequestError(TranslatorError):
+    """{problem}"""
+
+    #: The HTTP status the service answers with.
+    status = 400
+
+
+class AccessDeniedError(TranslatorError):
+    """{problem}"""
+
+    status = 403
+
+
+class ServiceBusyError(TranslatorError):
+    """Slowdown: {problem}"""
+
+    status = 429
+
+
+class RequestTimeoutError(TranslatorError):
+    """Cannot translate text: no result within {seconds} s"""
+
+    status = 500

@@ -11,5 +11,5 @@ May import: everything below it.
 """
 
 # Importing the command modules registers their commands on the app.
-from translator.cli import bulk, glossary, models, tm, translate, xliff  # noqa: F401
+from translator.cli import bulk, glossary, models, serve, tm, translate, xliff  # noqa: F401
 from translator.cli.app import app as app
