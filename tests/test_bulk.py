@@ -240,8 +240,9 @@ def test_cli_exit_codes_and_summary(tmp_path: Path, installed_model: Path) -> No
     source = make_folder(tmp_path / "in")
     result = runner.invoke(app, ["bulk", str(source), str(tmp_path / "out"), "--quiet"])
     assert result.exit_code == 1
-    assert "translated 2, passed through (English) 1, skipped (other language) 1, failed 2" in (
-        result.stderr
+    assert (
+        "translated 2, passed through (English) 1, skipped (other language, withdrawn) 1, failed 2"
+        in (result.stderr)
     )
     assert "failed: binary.txt: binary file" in result.stderr
     (source / "empty.txt").unlink()
@@ -327,10 +328,8 @@ def test_two_thousand_mixed_articles_end_to_end(tmp_path: Path, installed_model:
     assert sum(s == "skipped" for s in statuses.values()) == 200
     assert all(statuses[n] == "failed" for n in files if n.startswith("bad/"))
     assert len(list(out.rglob("*.en.txt"))) == 1600
-    assert (
-        "translated 1200, passed through (English) 400, skipped (other language) 200, failed 200"
-        in (result.stderr)
-    )
+    summary = "translated 1200, passed through (English) 400, skipped (other language, withdrawn)"
+    assert f"{summary} 200, failed 200" in result.stderr
 
 
 class _QuietEngine:

@@ -179,16 +179,16 @@ def test_the_queue_is_bounded() -> None:
     """A request that would overflow the queue is refused at once (429); the rest finish."""
     release = threading.Event()
 
-    def slow(key: object, html: bool, texts: list[str]) -> list[Any]:
+    def slow(key: object, kind: str, texts: list[str]) -> list[Any]:
         release.wait(10)
         return list(texts)
 
     batcher = Batcher(slow, window=0, max_queue=2)
-    first = batcher.submit("k", False, ["a"])
+    first = batcher.submit("k", "text", ["a"])
     time.sleep(0.1)  # the first batch is in flight; the next ones wait
-    waiting = batcher.submit("k", False, ["b", "c"])
+    waiting = batcher.submit("k", "text", ["b", "c"])
     with pytest.raises(ServiceBusyError, match="Slowdown"):
-        batcher.submit("k", False, ["d"])
+        batcher.submit("k", "text", ["d"])
     release.set()
     assert first.result(10) == ["a"] and waiting.result(10) == ["b", "c"]
     batcher.close(10)
@@ -197,7 +197,7 @@ def test_the_queue_is_bounded() -> None:
 def test_requests_of_the_same_moment_share_one_batch() -> None:
     calls: list[list[str]] = []
 
-    def record(key: object, html: bool, texts: list[str]) -> list[Any]:
+    def record(key: object, kind: str, texts: list[str]) -> list[Any]:
         calls.append(texts)
         time.sleep(0.05)
         return [text.upper() for text in texts]
@@ -206,7 +206,7 @@ def test_requests_of_the_same_moment_share_one_batch() -> None:
     results: dict[int, list[Any]] = {}
 
     def client(index: int) -> None:
-        results[index] = batcher.submit("k", False, [f"t{index}"]).result(10)
+        results[index] = batcher.submit("k", "text", [f"t{index}"]).result(10)
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(16)]
     for thread in threads:
@@ -219,15 +219,15 @@ def test_requests_of_the_same_moment_share_one_batch() -> None:
 
 
 def test_a_failed_batch_fails_its_requests_only() -> None:
-    def flaky(key: object, html: bool, texts: list[str]) -> list[Any]:
+    def flaky(key: object, kind: str, texts: list[str]) -> list[Any]:
         if "bad" in texts:
             raise RuntimeError("engine broke")
         return list(texts)
 
     batcher = Batcher(flaky, window=0)
     with pytest.raises(RuntimeError, match="engine broke"):
-        batcher.submit("k", False, ["bad"]).result(10)
-    assert batcher.submit("k", False, ["good"]).result(10) == ["good"]
+        batcher.submit("k", "text", ["bad"]).result(10)
+    assert batcher.submit("k", "text", ["good"]).result(10) == ["good"]
     batcher.close(10)
 
 
@@ -249,6 +249,23 @@ def test_files_are_translated_and_only_our_own_downloads_are_served(client: Test
         files={"file": ("x.exe", b"MZ", "application/octet-stream")},
     )  # fmt: skip
     assert refused.status_code == 400 and "not supported" in refused.json()["error"]
+
+
+def test_a_wire_file_comes_back_in_its_format(copy_model: Path) -> None:
+    item = (
+        Path(__file__).resolve().parents[2] / "shared" / "formats" / "danish" / "nitf-3.6-item.xml"
+    )
+    if not item.is_file():
+        pytest.skip("../shared/formats is not here")
+    with TestClient(create_app(make_service(copy_model, char_limit=10_000))) as test:
+        response = test.post(
+            "/translate_file",
+            data={"source": "da", "target": "en"},
+            files={"file": ("item.xml", item.read_bytes(), "application/xml")},
+        )
+        assert response.status_code == 200, response.text
+        english = test.get(response.json()["translatedFileUrl"]).text
+    assert english.startswith("<?xml") and 'xml:lang="en"' in english and "ed-msg" in english
 
 
 def test_the_native_endpoint_takes_the_librarys_options(client: TestClient) -> None:

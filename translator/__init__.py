@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from translator.bulk.ray import RayOptions as RayOptions
+    from translator.bulk.watch import WatchOptions as WatchOptions
+    from translator.bulk.watch import watch as watch
     from translator.engines.base import ConstrainedEngine as ConstrainedEngine
     from translator.engines.base import DecodingOptions as DecodingOptions
     from translator.engines.base import Engine as Engine
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from translator.pipeline import Repair as Repair
     from translator.pipeline import Translation as Translation
     from translator.pipeline import Translator as Translator
+    from translator.wire import translate_wire as translate_wire
 
 # Names load on first use, so that ``translator --help`` imports none of the pipeline.
 _WHERE = {
@@ -55,6 +58,9 @@ _WHERE = {
     "TranslatorError": "translator.errors",
     "translate_file": "translator.files",
     "translate_html": "translator.markup",
+    "translate_wire": "translator.wire",
+    "watch": "translator.bulk.watch",
+    "WatchOptions": "translator.bulk.watch",
     "Glossary": "translator.language.glossary",
     "GUARANTEES": "translator.guarantees",
     "Guarantee": "translator.guarantees",
@@ -99,6 +105,9 @@ __all__ = [
     "split_sentences",
     "translate_file",
     "translate_html",
+    "translate_wire",
+    "watch",
+    "WatchOptions",
 ]
 
 

@@ -118,6 +118,16 @@ class ExchangeFileError(TranslatorError):
     """{path}: {problem}"""
 
 
+class WireFormatError(TranslatorError):
+    """{path}: {problem}"""
+
+
+class CancelledItemError(TranslatorError):
+    """{source}: the agency withdrew this item ({reason}); it is not translated"""
+
+    exit_code = 3
+
+
 class RequestError(TranslatorError):
     """{problem}"""
 

@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from translator.engines.base import DecodingOptions
+from translator.errors import OutputFileError, TranslatorError
 from translator.formats import xliff as xliff_mod
 from translator.formats.xliff import Version
 from translator.io import (
@@ -23,6 +24,7 @@ from translator.io import (
     write_atomic,
 )
 from translator.pipeline import Translation, Translator
+from translator.wire import is_wire, translate_wire
 
 #: The largest article ``translate`` reads unless told otherwise (as ``bulk``).
 DEFAULT_MAX_BYTES = 5_000_000
@@ -65,6 +67,7 @@ def translate_file(
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     xliff: str | os.PathLike[str] | None = None,
     xliff_version: Version = "1.2",
+    format: str = "auto",
     **options: Any,
 ) -> Translation:
     """Translate the article in ``path`` and write it to ``output`` (atomically).
@@ -79,6 +82,9 @@ def translate_file(
         max_bytes: Refuse a larger article (``None``: no limit).
         xliff: Also write the article for post-editing here, as XLIFF.
         xliff_version: ``1.2`` or ``2.0``.
+        format: ``auto`` (a wire document, Ritzau XML, NewsML-G2, NITF or ninjs, is
+            recognised by content and written back in its format), ``text``, or one of
+            ``rbnews``, ``newsml``, ``nitf``, ``ninjs`` (forced).
         options: :class:`Translator` options, when ``translator`` is not given.
 
     Raises:
@@ -88,11 +94,20 @@ def translate_file(
     target = check_output(output, path) if output is not None else None
     xliff_target = check_output(xliff, path) if xliff is not None else None
     text, name, notes = read_source(path, max_bytes)
+    wire = is_wire(text, format)
+    if wire and xliff_target is not None:
+        raise OutputFileError(path=xliff_target, problem="XLIFF is written for text articles only")
     if translator is None:
         options.setdefault("decoding", DecodingOptions(inter_threads=1))  # one article, one batch
         options.setdefault("release_detector", True)
         translator = Translator(**options)
-    result = translator.translate(text, name)
+    if wire:
+        found = translate_wire(translator, [text], [name], [format])[0]
+        if isinstance(found, TranslatorError):
+            raise found
+        result = found
+    else:
+        result = translator.translate(text, name)
     result.warnings[:0] = notes
     if xliff_target is not None:
         xliff_mod.write(xliff_target, [xliff_mod.document(name, text, result.units)], xliff_version)

@@ -215,11 +215,16 @@ def remove_partials(folder: str | os.PathLike[str]) -> None:
 
 #: The suffixes of the plain-text articles a folder or archive holds.
 TEXT_SUFFIXES = (".txt", ".md")
+#: The suffixes of wire documents (Ritzau XML, NewsML-G2, NITF; ninjs).
+WIRE_SUFFIXES = (".xml", ".json")
+#: Everything a folder or archive is read for.
+ARTICLE_SUFFIXES = TEXT_SUFFIXES + WIRE_SUFFIXES
 _UNSAFE_CHARS = re.compile(r"[^\w.\- ]+")
 
 
 def output_name(item_id: str) -> str:
-    """The relative output path of an item: ``a/b/name.txt`` → ``a/b/name.en.txt``.
+    """The relative output path of an item: ``a/b/name.txt`` → ``a/b/name.en.txt``
+    (``.xml`` and ``.json`` are kept as well; any other suffix becomes ``.txt``).
 
     Characters a file system may refuse are replaced; a name whose characters were
     replaced, or that is too long for a file system (255 bytes), gets a short checksum
@@ -229,7 +234,7 @@ def output_name(item_id: str) -> str:
     parts = [_safe_part(part) for part in path.parts]
     name = parts[-1]
     stem, dot, suffix = name.rpartition(".")
-    if not dot or f".{suffix.lower()}" not in TEXT_SUFFIXES:
+    if not dot or f".{suffix.lower()}" not in ARTICLE_SUFFIXES:
         stem, suffix = name, "txt"
     changed = [_safe_part(p) != p for p in path.parts]
     if any(changed) or len(f"{stem}.en.{suffix}".encode()) > _MAX_NAME:

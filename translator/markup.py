@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from html import escape, unescape
 
 from translator.engines.base import Alignment, ConstrainedEngine
 from translator.errors import EngineError, TranslatorError
@@ -22,7 +23,7 @@ from translator.formats import html as html_mod
 from translator.language.glossary import Glossary
 from translator.pipeline import Translation, Translator
 
-__all__ = ["translate_html"]
+__all__ = ["FieldsTranslation", "translate_fields", "translate_html"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,21 @@ class _Piece:
         return self.t0 + len(self.target)
 
 
+@dataclass(frozen=True)
+class FieldsTranslation:
+    """An item of several fields translated as one article.
+
+    Attributes:
+        translation: The article's translation (``text``: the fields' English runs as
+            lines), with its warnings, glossary hits and units.
+        english: Each field's English, in order: HTML for an HTML field, plain text
+            (lines kept) for a plain one.
+    """
+
+    translation: Translation
+    english: list[str]
+
+
 def translate_html(
     translator: Translator, fragments: Sequence[str], sources: Sequence[str] | None = None
 ) -> list[Translation | TranslatorError]:
@@ -53,20 +69,67 @@ def translate_html(
         Per fragment, its :class:`Translation` with ``text`` the English HTML, or the
         error that stopped it.
     """
-    parsed = [html_mod.parse(fragment) for fragment in fragments]
-    articles = ["\n".join(run.text for run in fragment.runs) for fragment in parsed]
+    found = translate_fields(translator, [[(f, True)] for f in fragments], sources)
+    return [
+        r if isinstance(r, TranslatorError) else replace(r.translation, text=r.english[0])
+        for r in found
+    ]
+
+
+def translate_fields(
+    translator: Translator,
+    items: Sequence[Sequence[tuple[str, bool]]],
+    sources: Sequence[str] | None = None,
+) -> list[FieldsTranslation | TranslatorError]:
+    """Translate items made of fields, each item as one article, all in one batch.
+
+    Args:
+        translator: The translator.
+        items: Per item, its fields in reading order: ``(value, is_html)``. An HTML
+            field keeps its tags; a plain one keeps its lines.
+        sources: A name per item, for messages.
+
+    Returns:
+        Per item, its :class:`FieldsTranslation` (an item passed through as English
+        has its fields unchanged), or the error that stopped it.
+    """
+    parsed = [[_fragment(value, is_html) for value, is_html in item] for item in items]
+    articles = ["\n".join(run.text for run in _runs(fragments)) for fragments in parsed]
     results = translator.translate_results(articles, sources)
     pieces = [_pieces(r) if isinstance(r, Translation) and r.translated else [] for r in results]
     alignments = _alignments(translator, parsed, pieces, results)
-    done: list[Translation | TranslatorError] = []
-    for fragment, source, result, found in zip(parsed, fragments, results, pieces, strict=True):
-        if isinstance(result, TranslatorError) or not result.translated:
-            done.append(
-                result if isinstance(result, TranslatorError) else replace(result, text=source)
+    done: list[FieldsTranslation | TranslatorError] = []
+    for item, fragments, result, found in zip(items, parsed, results, pieces, strict=True):
+        if isinstance(result, TranslatorError):
+            done.append(result)
+        elif not result.translated:
+            done.append(FieldsTranslation(result, [value for value, _ in item]))
+        else:
+            translation, rendered = _render(
+                translator.glossary, fragments, result, found, alignments
             )
-            continue
-        done.append(_render(translator.glossary, fragment, result, found, alignments))
+            english = [
+                text if is_html else _plain(text)
+                for text, (_, is_html) in zip(rendered, item, strict=True)
+            ]
+            done.append(FieldsTranslation(translation, english))
     return done
+
+
+def _fragment(value: str, is_html: bool) -> html_mod.Fragment:
+    """An HTML field as it is; a plain one with each line a block of its own."""
+    if is_html:
+        return html_mod.parse(value)
+    return html_mod.parse("<br>".join(escape(line, quote=False) for line in value.split("\n")))
+
+
+def _plain(rendered: str) -> str:
+    """A plain field's English, back from the HTML it was translated as."""
+    return "\n".join(unescape(line) for line in rendered.split("<br>"))
+
+
+def _runs(fragments: Sequence[html_mod.Fragment]) -> list[html_mod.Run]:
+    return [run for fragment in fragments for run in fragment.runs]
 
 
 def _pieces(result: Translation) -> list[_Piece]:
@@ -89,7 +152,7 @@ def _partial(pieces: list[_Piece], start: int, end: int) -> list[_Piece]:
 
 def _alignments(
     translator: Translator,
-    parsed: list[html_mod.Fragment],
+    parsed: list[list[html_mod.Fragment]],
     pieces: list[list[_Piece]],
     results: Sequence[Translation | TranslatorError],
 ) -> dict[tuple[str, str], Alignment]:
@@ -113,13 +176,13 @@ def _alignments(
 
 
 def _cut(
-    glossary: Glossary, parsed: list[html_mod.Fragment], pieces: list[list[_Piece]]
+    glossary: Glossary, parsed: list[list[html_mod.Fragment]], pieces: list[list[_Piece]]
 ) -> Iterator[tuple[str, str]]:
     """Each unit (Danish, English) that an inline element cuts into where its words are
     not found as written: those need the decoder's alignment."""
-    for fragment, found in zip(parsed, pieces, strict=True):
+    for fragments, found in zip(parsed, pieces, strict=True):
         offset = 0
-        for run in fragment.runs if found else []:
+        for run in _runs(fragments) if found else []:
             for inline in run.inlines:
                 start, end = offset + inline.start, offset + inline.end
                 for piece in _partial(found, start, end):
@@ -147,13 +210,14 @@ def _verbatim(piece: _Piece, start: int, end: int, glossary: Glossary) -> tuple[
 
 def _render(
     glossary: Glossary,
-    fragment: html_mod.Fragment,
+    fragments: Sequence[html_mod.Fragment],
     result: Translation,
     pieces: list[_Piece],
     alignments: dict[tuple[str, str], Alignment],
-) -> Translation:
+) -> tuple[Translation, list[str]]:
+    """The translation with its warnings, and each fragment rendered in English."""
     lines = result.text.split("\n")
-    runs = fragment.runs
+    runs = _runs(fragments)
     if len(lines) != len(runs):  # never expected: the article's lines are kept
         raise EngineError(problem="the translation changed the fragment's block structure")
     rendered, offset, english_offset, guessed = [], 0, 0, 0
@@ -173,7 +237,12 @@ def _render(
     warnings = list(result.warnings)
     if guessed:
         warnings.append(f"{guessed} inline element(s) placed by position (no alignment)")
-    return replace(result, text=fragment.render(rendered), warnings=warnings)
+    out, at = [], 0
+    for fragment in fragments:
+        count = len(fragment.runs)
+        out.append(fragment.render(rendered[at : at + count]))
+        at += count
+    return replace(result, warnings=warnings), out
 
 
 def _locate(

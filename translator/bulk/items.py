@@ -7,18 +7,13 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from translator.bulk.sources import Item
-from translator.errors import (
-    TranslatorError,
-    UnsupportedLanguageError,
-)
+from translator.errors import CancelledItemError, TranslatorError, UnsupportedLanguageError
+from translator.io import WIRE_SUFFIXES
 from translator.pipeline import Translation, Translator
-
-if TYPE_CHECKING:
-    pass
-
+from translator.wire import is_wire, translate_wire
 
 Status = Literal["translated", "passed", "skipped", "failed"]
 
@@ -69,30 +64,55 @@ class BulkSummary:
 def translate_items(translator: Translator, items: list[Item]) -> list[ItemResult]:
     """Translate a batch of items: the pure "records in, results out" step.
 
-    Items that could not be read fail; English passes; other languages are skipped.
+    Items that could not be read fail; English passes; other languages, and wire items
+    the agency withdrew, are skipped. Wire documents (by content, or an ``.xml`` or
+    ``.json`` id) come back in their own format.
     """
-    readable = [item for item in items if item.text is not None]
-    outcomes = iter(
-        translator.translate_results([i.text or "" for i in readable], [i.id for i in readable])
-    )
+    outcomes = iter(_outcomes(translator, [item for item in items if item.text is not None]))
     results = []
     for item in items:
         if item.text is None:
             results.append(
                 ItemResult(item.id, "failed", item.problem or "unreadable", None, item.record)
             )
-            continue
-        outcome = next(outcomes)
-        if isinstance(outcome, UnsupportedLanguageError):
-            reason = f"language '{outcome.fields['language']}'"
-            results.append(ItemResult(item.id, "skipped", reason, None, item.record))
-        elif isinstance(outcome, TranslatorError):
-            results.append(ItemResult(item.id, "failed", str(outcome), None, item.record))
         else:
-            status: Status = "translated" if outcome.translated else "passed"
-            outcome.warnings[:0] = item.notes
-            results.append(ItemResult(item.id, status, "", outcome, item.record))
+            results.append(_result(item, next(outcomes)))
     return results
+
+
+def _outcomes(translator: Translator, readable: list[Item]) -> list[Translation | TranslatorError]:
+    """The outcome of each readable item, in order: texts and wire documents each in
+    one batch."""
+    wire = [_is_wire(item) for item in readable]
+    texts = [i for i, w in zip(readable, wire, strict=True) if not w]
+    documents = [i for i, w in zip(readable, wire, strict=True) if w]
+    plain = iter(translator.translate_results([i.text or "" for i in texts], [i.id for i in texts]))
+    wired = iter(_documents(translator, documents))
+    return [next(wired) if w else next(plain) for w in wire]
+
+
+def _documents(translator: Translator, items: list[Item]) -> list[Translation | TranslatorError]:
+    formats = [i.format if i.format not in (None, "auto") else None for i in items]
+    return translate_wire(translator, [i.text or "" for i in items], [i.id for i in items], formats)
+
+
+def _is_wire(item: Item) -> bool:
+    if item.format in (None, "auto") and item.id.lower().endswith(WIRE_SUFFIXES):
+        return True
+    return is_wire(item.text or "", item.format)
+
+
+def _result(item: Item, outcome: Translation | TranslatorError) -> ItemResult:
+    if isinstance(outcome, UnsupportedLanguageError):
+        reason = f"language '{outcome.fields['language']}'"
+        return ItemResult(item.id, "skipped", reason, None, item.record)
+    if isinstance(outcome, CancelledItemError):
+        return ItemResult(item.id, "skipped", "withdrawn by the agency", None, item.record)
+    if isinstance(outcome, TranslatorError):
+        return ItemResult(item.id, "failed", str(outcome), None, item.record)
+    status: Status = "translated" if outcome.translated else "passed"
+    outcome.warnings[:0] = item.notes
+    return ItemResult(item.id, status, "", outcome, item.record)
 
 
 def translate_stream(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -25,13 +26,14 @@ from translator.errors import (
 from translator.formats import xliff as xliff_mod
 from translator.formats.xliff import Version
 from translator.io import (
-    TEXT_SUFFIXES,
+    ARTICLE_SUFFIXES,
     check_output,
     remove_partials,
     unique_output_name,
     write_atomic,
 )
 from translator.pipeline import Translator
+from translator.wire import is_wire
 
 if TYPE_CHECKING:
     from translator.bulk.ray import RayOptions
@@ -57,6 +59,7 @@ def run(
     xliff_version: Version = "1.2",
     backend: Backend = "local",
     ray: RayOptions | None = None,
+    format: str = "auto",
 ) -> Generator[ItemResult, None, None]:
     """Translate everything in ``source`` into ``destination``; yield each new result.
 
@@ -65,7 +68,9 @@ def run(
     ``xliff`` (a folder), each translated article is also written there for
     post-editing (``name.en.xlf``, XLIFF ``xliff_version``). ``backend="ray"`` sends the
     batches to a pool of Ray actors (``ray`` says where and how many); everything else,
-    and the output bytes, stay as with ``local``.
+    and the output bytes, stay as with ``local``. Wire documents (``.xml``, ``.json``,
+    or by content) are written back in their format (``format`` forces ``text`` or one
+    format for every item); one wire document as ``source`` is read item by item.
 
     Raises:
         ArchiveError: the input is missing, unsupported or corrupt, or the output would
@@ -82,12 +87,15 @@ def run(
     manifest = Report(report_path)
     jsonl = JsonlOutput(target) if to_jsonl else None
     resume = Resume(manifest, jsonl, translator.settings_key(), target)
-    items = iter_items(
-        source_path,
-        text_field=text_field,
-        id_field=id_field,
-        max_bytes=max_bytes,
-        exclude=() if to_jsonl else (target,),  # an output folder inside the input
+    items = _formatted(
+        iter_items(
+            source_path,
+            text_field=text_field,
+            id_field=id_field,
+            max_bytes=max_bytes,
+            exclude=() if to_jsonl else (target,),  # an output folder inside the input
+        ),
+        format,
     )
     taken = manifest.state.outputs
     xliff_taken: set[str] = set()
@@ -122,6 +130,11 @@ def run(
         manifest.close()
 
 
+def _formatted(items: Iterator[Item], format: str) -> Iterator[Item]:
+    """``items``, each to be read as ``format`` unless that is ``auto``."""
+    return items if format == "auto" else (replace(item, format=format) for item in items)
+
+
 def _check_paths(source: Path, target: Path, report: Path) -> None:
     """Refuse, before any work, an output or report that is an input or cannot be written."""
     if source.resolve() == target.resolve():
@@ -140,7 +153,7 @@ def _check_paths(source: Path, target: Path, report: Path) -> None:
         source.is_dir()
         and report.resolve().is_relative_to(source.resolve())
         and not report.resolve().is_relative_to(target.resolve())
-        and report.suffix.lower() in TEXT_SUFFIXES
+        and report.suffix.lower() in ARTICLE_SUFFIXES
     )
     if report.resolve() == source.resolve() or walked:
         raise ArchiveError(path=report, problem="the report must not be an input")
@@ -177,6 +190,9 @@ def _write_xliff(
     ``taken``); a text XML cannot carry fails that file only (a warning)."""
     translation = result.translation
     assert translation is not None
+    if is_wire(translation.text):
+        translation.warnings.append("no XLIFF written: XLIFF is written for text articles only")
+        return
     name = output or unique_output_name(result.id, taken)
     taken.add(name.casefold())
     path = within(folder, name.rpartition(".")[0] + ".xlf")

@@ -22,15 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Literal
 
-from translator.errors import ArchiveError, InputFileError
-from translator.io import TEXT_SUFFIXES, decode_noted
+from translator.errors import ArchiveError, InputFileError, TranslatorError
+from translator.io import ARTICLE_SUFFIXES, WIRE_SUFFIXES, decode_noted, read_noted
 
 TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 DEFAULT_MAX_BYTES = 5_000_000
 # A folder holding this is the output of an earlier bulk run: never walked as input.
 REPORT_NAME = "_report.jsonl"
-InputKind = Literal["folder", "zip", "tar", "jsonl"]
+InputKind = Literal["folder", "zip", "tar", "jsonl", "wire"]
 # Lone surrogates (JSON allows "\ud800") and control characters are no article text.
 _INVALID_TEXT = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -45,6 +45,8 @@ class Item:
         problem: Why it could not be read.
         record: The JSONL record it came from, carried through to the output.
         notes: What reading it noticed (bad bytes replaced), for its warnings.
+        format: How to read it: ``None`` by content (and ``.xml``/``.json`` ids as wire
+            documents), ``text``, or a wire format (``rbnews``, ``newsml`` …).
     """
 
     id: str
@@ -52,6 +54,7 @@ class Item:
     problem: str | None = None
     record: dict[str, Any] | None = field(default=None, compare=False)
     notes: tuple[str, ...] = ()
+    format: str | None = None
 
 
 def input_kind(path: Path) -> InputKind:
@@ -71,7 +74,9 @@ def input_kind(path: Path) -> InputKind:
         return "tar"
     if name.endswith(JSONL_SUFFIXES):
         return "jsonl"
-    supported = ", ".join((".zip",) + TAR_SUFFIXES + JSONL_SUFFIXES)
+    if name.endswith(WIRE_SUFFIXES):
+        return "wire"
+    supported = ", ".join((".zip",) + TAR_SUFFIXES + JSONL_SUFFIXES + WIRE_SUFFIXES)
     raise ArchiveError(path=path, problem=f"not a folder or a supported archive ({supported})")
 
 
@@ -86,7 +91,9 @@ def iter_items(
     """Yield the articles of the folder or archive at ``path``, in a stable order.
 
     Args:
-        path: A folder of ``*.txt``/``*.md``, a zip or tar archive, or JSONL(.gz).
+        path: A folder of articles (``*.txt``, ``*.md``) and wire documents (``*.xml``,
+            ``*.json``), a zip or tar archive of them, JSONL(.gz), or one wire document
+            (each of its items becomes an item: ``queue/<NewsID>.xml``).
         text_field: The JSONL field holding the article.
         id_field: The JSONL field holding a stable id (default: the line number).
         max_bytes: Articles larger than this are reported, not read.
@@ -104,6 +111,8 @@ def iter_items(
         items = _zip(source, max_bytes)
     elif kind == "tar":
         items = _tar(source, max_bytes)
+    elif kind == "wire":
+        items = _wire(source, max_bytes)
     else:
         items = _jsonl(source, text_field, id_field, max_bytes)
     count = 0
@@ -130,6 +139,8 @@ def count_items(path: str | os.PathLike[str], exclude: tuple[Path, ...] = ()) ->
     if kind == "folder":
         skip = tuple(p.resolve() for p in exclude)
         return sum(1 for _ in _folder(source, 0, skip, read=False))
+    if kind == "wire":
+        return sum(1 for _ in _wire(source, max_bytes=None))
     if kind == "jsonl":
         opener = gzip.open if source.name.lower().endswith(".gz") else open
         with opener(source, "rb") as raw:
@@ -159,7 +170,7 @@ def _folder(
         )
         for name in sorted(files):
             path = here / name
-            if not name.lower().endswith(TEXT_SUFFIXES) or name.startswith("."):
+            if not name.lower().endswith(ARTICLE_SUFFIXES) or name.startswith("."):
                 continue
             item_id = path.relative_to(root).as_posix()
             if path.is_symlink():
@@ -209,7 +220,7 @@ def _zip(path: Path, max_bytes: int, read: bool = True) -> Iterator[Item]:
             if problem is not None:
                 yield Item(info.filename, problem=problem)
                 continue
-            if not info.filename.lower().endswith(TEXT_SUFFIXES):
+            if not info.filename.lower().endswith(ARTICLE_SUFFIXES):
                 continue
             if not read:
                 yield Item(info.filename)
@@ -244,7 +255,7 @@ def _tar(path: Path, max_bytes: int, read: bool = True) -> Iterator[Item]:
                 if problem is not None:
                     yield Item(name, problem=problem)
                     continue
-                if not name.lower().endswith(TEXT_SUFFIXES):
+                if not name.lower().endswith(ARTICLE_SUFFIXES):
                     continue
                 if not read:
                     yield Item(name)
@@ -254,6 +265,20 @@ def _tar(path: Path, max_bytes: int, read: bool = True) -> Iterator[Item]:
                 yield _article(name, data, max_bytes)
     except (tarfile.TarError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
         raise ArchiveError(path=path, problem=f"corrupt tar archive: {error}") from None
+
+
+def _wire(path: Path, max_bytes: int | None) -> Iterator[Item]:
+    """Each item of one wire document, as a document of its own."""
+    from translator.formats.wire import load
+
+    try:
+        text, notes = read_noted(path, max_bytes)
+        document = load(text, str(path))
+    except TranslatorError as error:
+        raise ArchiveError(path=path, problem=error.fields.get("problem", str(error))) from None
+    suffix = path.suffix.lower()
+    for key, item_text in document.split():
+        yield Item(f"{path.stem}/{key}{suffix}", item_text, notes=tuple(notes))
 
 
 def _jsonl(path: Path, text_field: str, id_field: str | None, max_bytes: int) -> Iterator[Item]:

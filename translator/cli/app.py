@@ -81,6 +81,17 @@ XliffVersionOption = Annotated[
 ]
 
 
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        callback=one_of("auto", "text", "rbnews", "newsml", "nitf", "ninjs"),
+        help="auto: wire formats (Ritzau XML, NewsML-G2, NITF, ninjs) by content; "
+        "text; or one of rbnews, newsml, nitf, ninjs.",
+    ),
+]
+
+
 QuoteStyleOption = Annotated[
     str,
     typer.Option(

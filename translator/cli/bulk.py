@@ -12,6 +12,7 @@ import typer
 
 from translator.cli.app import (
     BeamOption,
+    FormatOption,
     GlossaryOption,
     MaxLengthOption,
     NoDefaultGlossary,
@@ -36,7 +37,11 @@ if TYPE_CHECKING:
 @app.command("bulk")
 def bulk_cli(
     source: Annotated[
-        Path, typer.Argument(help="Folder, .zip, .tar(.gz/.bz2/.xz) or .jsonl(.gz).")
+        Path,
+        typer.Argument(
+            help="Folder, .zip, .tar(.gz/.bz2/.xz), .jsonl(.gz), or one wire document "
+            "(.xml, .json: each item on its own)."
+        ),
     ],
     destination: Annotated[Path, typer.Argument(help="Output folder, or a .jsonl file.")],
     report: Annotated[
@@ -90,6 +95,7 @@ def bulk_cli(
     gpus_per_actor: Annotated[
         float, typer.Option("--gpus-per-actor", min=0.0, help="Ray: GPUs an actor (cuda).")
     ] = 0.0,
+    format: FormatOption = "auto",
 ) -> None:
     """Translate a whole folder or archive; rerun the same command to resume.
 
@@ -126,7 +132,7 @@ def bulk_cli(
             id_field=id_field, max_bytes=max_bytes, batch_size=batch_size, jobs=jobs,
             xliff=xliff, xliff_version=cast("Version", xliff_version),
             backend=cast("Backend", backend),
-            ray=RayOptions(ray_address, actors, threads_per_actor, gpus_per_actor),
+            ray=RayOptions(ray_address, actors, threads_per_actor, gpus_per_actor), format=format,
         )  # fmt: skip
         total = None if quiet else count_items(source, (destination,))
         sentences = 0
@@ -150,7 +156,7 @@ def bulk_cli(
     counts = summary.counts
     typer.echo(
         f"translated {counts['translated']}, passed through (English) {counts['passed']}, "
-        f"skipped (other language) {counts['skipped']}, failed {counts['failed']} "
+        f"skipped (other language, withdrawn) {counts['skipped']}, failed {counts['failed']} "
         f"in {time.monotonic() - started:.1f} s",
         err=True,
     )

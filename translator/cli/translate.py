@@ -11,6 +11,7 @@ import typer
 from translator.cli.app import (
     CORES,
     BeamOption,
+    FormatOption,
     GlossaryOption,
     MaxLengthOption,
     NoDefaultGlossary,
@@ -68,8 +69,12 @@ def translate_cli(
         typer.Option("--xliff", help="Also write the article for post-editing as XLIFF here."),
     ] = None,
     xliff_version: XliffVersionOption = "1.2",
+    format: FormatOption = "auto",
 ) -> None:
     """Translate one Danish article to English.
+
+    A wire item (Ritzau XML, NewsML-G2, NITF, ninjs) comes back in its own format, only
+    its prose translated.
 
     Human translations in the translation memory (from ``xliff import`` or ``tm
     import``) win over the model's.
@@ -86,7 +91,7 @@ def translate_cli(
     try:
         result = translate_file(
             path, output, as_json=as_json, source_language=source_language, max_bytes=max_bytes,
-            xliff=xliff,
+            xliff=xliff, format=format,
             xliff_version=cast("Version", xliff_version), **options,
         )  # fmt: skip
     except TranslatorError as error:

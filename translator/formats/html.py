@@ -24,10 +24,17 @@ __all__ = ["Fragment", "Inline", "Run", "parse", "place", "render_run"]
 BLOCK = frozenset(
     "address article aside blockquote body br caption dd details dialog div dl dt fieldset "
     "figcaption figure footer form h1 h2 h3 h4 h5 h6 head header hr html li main nav ol "
-    "option p section summary table tbody td tfoot th thead title tr ul".split()
+    "option p section summary table tbody td tfoot th thead title tr ul "
+    # NITF's blocks, for wire bodies
+    "abstract block body.content bq hl1 hl2 media media-caption nitf-table note fn".split()
 )
-#: Elements whose content is kept as it is: code, scripts, what is not prose.
-KEEP = frozenset("script style code pre textarea kbd samp var svg math noscript template".split())
+#: Elements whose content is kept as it is: code, scripts, what is not prose (and NITF's
+#: bylines, datelines, credits and media references inside a body).
+KEEP = frozenset(
+    "script style code pre textarea kbd samp var svg math noscript template "
+    "byline dateline tagline credit distributor copyrite media-reference media-metadata "
+    "media-producer media-object".split()
+)
 #: Elements with no end tag.
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -89,6 +96,7 @@ class _Reader(HTMLParser):
         self._tokens: list[tuple[str, str, str]] = []  # (kind, raw, tag or text)
         self._keeping = ""  # the element whose content is kept, while inside it
         self._depth = 0
+        self._end_tag = ""
 
     # -- kept markup ------------------------------------------------------------------
 
@@ -137,8 +145,15 @@ class _Reader(HTMLParser):
         else:
             self._tokens.append(("marker", raw, tag))
 
+    def parse_endtag(self, i: int) -> int:
+        # The end tag as written: XML names keep their case (HTMLParser lowers them).
+        close = self.rawdata.find(">", i)
+        self._end_tag = self.rawdata[i : close + 1] if close > i else ""
+        return super().parse_endtag(i)
+
     def handle_endtag(self, tag: str) -> None:
-        raw = f"</{tag}>"
+        raw = self._end_tag if self._end_tag.lower().startswith(f"</{tag}") else f"</{tag}>"
+        self._end_tag = ""
         if self._keeping:
             if tag == self._keeping:
                 self._depth -= 1

@@ -46,7 +46,7 @@ LANGUAGES = [
     {"code": "da", "name": "Danish", "targets": ["en"]},
     {"code": "en", "name": "English", "targets": ["en"]},
 ]
-FILE_SUFFIXES = [".txt", ".html", ".htm"]
+FILE_SUFFIXES = [".txt", ".html", ".htm", ".xml", ".json"]
 Params = dict[str, Any]
 
 
@@ -230,6 +230,10 @@ def _languages_of(params: Params) -> str:
     return str(source)
 
 
+def _kind(html: bool) -> str:
+    return "html" if html else "text"
+
+
 def _format(params: Params) -> bool:
     """Whether the texts are HTML."""
     kind = params.get("format") or "text"
@@ -277,7 +281,7 @@ async def _translate(service: Service, request: Request) -> Response:
         results = [Translation(text, "en", 1.0, translated=False) for text in texts]
     else:
         key = service.key(source)
-        results = _settled(await service.translate(key, texts, html), names)
+        results = _settled(await service.translate(key, texts, _kind(html)), names)
     body: dict[str, Any] = {"translatedText": [r.text for r in results]}
     if source == "auto":
         body["detectedLanguage"] = [
@@ -367,7 +371,7 @@ async def _translate_file(service: Service, request: Request) -> Response:
         english = text
     else:
         result = _settled(
-            await service.translate(service.key(source), [text], kind == "html"), [upload.name]
+            await service.translate(service.key(source), [text], kind), [upload.name]
         )[0]
         english = result.text
     stem, dot, suffix = upload.name.rpartition(".")
@@ -399,7 +403,7 @@ async def _article(service: Service, request: Request) -> Response:
     if not isinstance(glossary, str):
         raise RequestError(problem="Invalid request: glossary must be TSV text")
     key = service.key(source, params.get("quote_style"), glossary)
-    result = _settled(await service.translate(key, [text], _format(params)), ["text"])[0]
+    result = _settled(await service.translate(key, [text], _kind(_format(params))), ["text"])[0]
     body = result.to_dict()
     body["paragraphs"] = _paragraphs(text, result) if not _format(params) else []
     return JSONResponse(body)

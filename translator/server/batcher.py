@@ -1,7 +1,7 @@
 """Batching across requests: what arrives within a few milliseconds is translated together.
 
 One worker thread takes every request waiting (up to a bound on characters), groups
-them by the translator they need and whether they are HTML, and makes one
+them by the translator they need and their kind (text, HTML, a wire document), and makes one
 ``translate`` call per group: sixteen clients at once cost one batch, not sixteen.
 While a batch decodes, the next requests gather. The queue is bounded: a request that
 would overflow it is refused at once (:class:`~translator.errors.ServiceBusyError`).
@@ -21,14 +21,14 @@ from translator.pipeline import Translation
 __all__ = ["Batcher", "Results"]
 
 Results = list["Translation | TranslatorError"]
-#: Translates one group: (translator key, HTML or not, texts) → a result per text.
-RunGroup = Callable[[Hashable, bool, list[str]], Results]
+#: Translates one group: (translator key, kind: text, html or wire, texts) → a result per text.
+RunGroup = Callable[[Hashable, str, list[str]], Results]
 
 
 @dataclass
 class _Job:
     key: Hashable
-    html: bool
+    kind: str
     texts: list[str]
     future: Future[Results] = field(default_factory=Future)
 
@@ -41,7 +41,7 @@ class Batcher:
     """Collects requests from many threads and translates them in shared batches.
 
     Args:
-        run: Translates one group of texts (one translator, text or HTML).
+        run: Translates one group of texts (one translator, one kind: text, HTML, wire).
         window: Seconds to wait after the first request for others of the same moment.
         max_queue: Texts that may wait at once; more are refused.
         max_batch_chars: A batch takes waiting requests up to about this many characters.
@@ -71,13 +71,13 @@ class Batcher:
         """How many texts wait for a batch."""
         return self._queued
 
-    def submit(self, key: Hashable, html: bool, texts: list[str]) -> Future[Results]:
+    def submit(self, key: Hashable, kind: str, texts: list[str]) -> Future[Results]:
         """Queue ``texts``; the future gives a result per text, in order.
 
         Raises:
             ServiceBusyError: the queue is full, or the service is shutting down.
         """
-        job = _Job(key, html, list(texts))
+        job = _Job(key, kind, list(texts))
         with self._wake:
             if self._closed:
                 raise ServiceBusyError(problem="the service is shutting down")
@@ -120,13 +120,13 @@ class Batcher:
         return [job for job in taken if job.future.set_running_or_notify_cancel()]
 
     def _translate(self, jobs: list[_Job]) -> None:
-        groups: dict[tuple[Hashable, bool], list[_Job]] = {}
+        groups: dict[tuple[Hashable, str], list[_Job]] = {}
         for job in jobs:
-            groups.setdefault((job.key, job.html), []).append(job)
-        for (key, html), group in groups.items():
+            groups.setdefault((job.key, job.kind), []).append(job)
+        for (key, kind), group in groups.items():
             texts = [text for job in group for text in job.texts]
             try:
-                results = self._run(key, html, texts)
+                results = self._run(key, kind, texts)
             except Exception as error:  # noqa: BLE001 - every waiting request must hear of it
                 for job in group:
                     job.future.set_exception(error)

@@ -28,6 +28,7 @@ from translator.io import write_atomic
 from translator.markup import translate_html
 from translator.pipeline import Translation, Translator
 from translator.server.batcher import Batcher, Results
+from translator.wire import translate_wire
 
 __all__ = ["FileStore", "ServerOptions", "Service"]
 
@@ -181,20 +182,22 @@ class Service:
         with self._lock:
             return self._translators.get(key) or self.translator  # type: ignore[call-overload]
 
-    def _run(self, key: Hashable, html: bool, texts: list[str]) -> Results:
+    def _run(self, key: Hashable, kind: str, texts: list[str]) -> Results:
         translator = self._translator(key)
-        if html:
+        if kind == "html":
             return translate_html(translator, texts)
+        if kind == "wire":
+            return translate_wire(translator, texts, [f"file {n + 1}" for n in range(len(texts))])
         return list(translator.translate_results(texts))
 
-    async def translate(self, key: Key, texts: list[str], html: bool = False) -> Results:
+    async def translate(self, key: Key, texts: list[str], kind: str = "text") -> Results:
         """Translate ``texts`` in the next shared batch; a result or an error per text.
 
         Raises:
             ServiceBusyError: the queue is full.
             RequestTimeoutError: no result within the service's timeout.
         """
-        future = self.batcher.submit(key, html, texts)
+        future = self.batcher.submit(key, kind, texts)
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), self.options.timeout)
         except asyncio.TimeoutError:
@@ -225,6 +228,8 @@ def _pick(hypotheses: list[Hypothesis], rank: int, chosen: str) -> str:
 
 
 def file_kind(name: str) -> str:
-    """``html`` for an HTML file name, ``text`` for a text file; ``""`` for anything else."""
+    """``html`` for an HTML file name, ``text`` for a text file, ``wire`` for a wire
+    document (``.xml``, ``.json``: Ritzau XML, NewsML-G2, NITF, ninjs); ``""`` else."""
     suffix = os.path.splitext(name)[1].lower()
-    return {".txt": "text", ".text": "text", ".html": "html", ".htm": "html"}.get(suffix, "")
+    kinds = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html"}
+    return kinds.get(suffix, "wire" if suffix in (".xml", ".json") else "")
