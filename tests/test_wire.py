@@ -267,6 +267,21 @@ def test_format_text_forces_the_text_path(copying: Translator, tmp_path: Path) -
     assert result.sentences > 0 and "Machine translated" not in result.text
 
 
+def test_a_language_declared_inside_a_body_does_not_break_the_item(copying: Translator) -> None:
+    text = (DANISH / "nitf-3.6-item.xml").read_text("utf-8")
+    text = text.replace("<p>Interviewet med", '<p xml:lang="da">Interviewet med')
+    result = translate(copying, Path("item.xml"), text)
+    assert result.translated and schema_errors(result.text, "nitf") == []
+
+
+def test_a_jsonl_record_whose_id_ends_in_json_is_text(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    text = "Statsministeren sagde i dag, at regeringen vil bruge penge på nye boliger i byerne."
+    source.write_text(json.dumps({"id": "a.json", "text": text}) + "\n", "utf-8")
+    results = list(run(source, tmp_path / "out.jsonl", Translator(CopyEngine()), id_field="id"))
+    assert [r.status for r in results] == ["translated"]
+
+
 def test_a_forced_format_that_does_not_fit_is_one_line(copying: Translator) -> None:
     (result,) = translate_wire(copying, ["<nitf/>"], ["x.xml"], ["ninjs"])
     assert isinstance(result, WireFormatError) and "x.xml" in str(result)

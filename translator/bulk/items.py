@@ -97,7 +97,8 @@ def _documents(translator: Translator, items: list[Item]) -> list[Translation | 
 
 
 def _is_wire(item: Item) -> bool:
-    if item.format in (None, "auto") and item.id.lower().endswith(WIRE_SUFFIXES):
+    named = item.record is None and item.id.lower().endswith(WIRE_SUFFIXES)  # a file's name
+    if item.format in (None, "auto") and named:
         return True
     return is_wire(item.text or "", item.format)
 

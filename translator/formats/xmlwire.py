@@ -101,9 +101,11 @@ class XmlWireDocument(WireDocument):
     def set_languages(self, index: int, language: str) -> None:
         """Every ``xml:lang="<language>"`` on an element that is, or holds, translated
         prose of item ``index`` says ``en``."""
-        inside = {id(e) for e in self.translated_elements(index)}
+        translated = self.translated_elements(index)
+        inside = {id(e) for e in translated}
+        within = {id(d) for e in translated for d in e.iter() if d is not e}  # rewritten whole
         for element in self.item_root(index).iter():
-            if element.get(_LANG, "").lower() != language.lower():
+            if element.get(_LANG, "").lower() != language.lower() or id(element) in within:
                 continue
             if any(id(e) in inside for e in element.iter()):
                 self.xml.set_attribute(element, "xml:lang", "en")
