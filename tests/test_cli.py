@@ -84,6 +84,34 @@ def test_output_never_overwrites_input(tmp_path: Path, installed_model: Path) ->
     assert path.read_text("utf-8") == "Nato siger nej.\n"
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["tm", "export", "{memory}", "--tm", "{memory}"],
+        ["translate", "{article}", "-o", "{memory}", "--tm", "{memory}"],
+        ["translate", "{article}", "--xliff", "{memory}", "--tm", "{memory}"],
+        ["bulk", "{folder}", "{memory}.jsonl", "--tm", "{memory}.jsonl"],
+    ],
+)
+def test_the_memory_is_never_an_output(
+    tmp_path: Path, installed_model: Path, command: list[str]
+) -> None:
+    from translator.memory import TranslationMemory
+
+    memory, article = tmp_path / "tm.sqlite", tmp_path / "in" / "a.txt"
+    if command[0] == "bulk":
+        memory = tmp_path / "tm"  # a memory named like a JSONL output: tm.jsonl
+    TranslationMemory(f"{memory}.jsonl" if command[0] == "bulk" else memory).close()
+    article.parent.mkdir()
+    article.write_text("Nato siger nej.\n", "utf-8")
+    args = [part.format(memory=memory, article=article, folder=article.parent) for part in command]
+    memory = Path(f"{memory}.jsonl") if command[0] == "bulk" else memory
+    before = memory.read_bytes()
+    result = run(*args)
+    assert result.exit_code == 1 and f"overwrite the input {memory}" in result.stderr
+    assert memory.read_bytes() == before
+
+
 def test_no_model_offline_exits_4(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "empty"))
     result = run("translate", str(EXAMPLE), "--offline")

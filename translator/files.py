@@ -91,8 +91,13 @@ def translate_file(
         TranslatorError: the input, the output, the language or the model (a subclass
             says which).
     """
-    target = check_output(output, path) if output is not None else None
-    xliff_target = check_output(xliff, path) if xliff is not None else None
+    memory = translator.translation_memory if translator is not None else None
+    stored = memory.path if memory is not None else options.get("translation_memory")
+    protected = [path, *([stored] if stored is not None else [])]  # never written over
+    target = check_output(output, *protected) if output is not None else None
+    xliff_target = check_output(xliff, *protected) if xliff is not None else None
+    if target is not None and xliff_target is not None and target == xliff_target:
+        raise OutputFileError(path=xliff_target, problem="the XLIFF would overwrite the output")
     text, name, notes = read_source(path, max_bytes)
     wire = is_wire(text, format)
     if wire and xliff_target is not None:

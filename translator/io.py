@@ -140,7 +140,8 @@ def check_output(path: str | os.PathLike[str], *inputs: str | os.PathLike[str]) 
     resolved = target.resolve()
     for source in inputs:
         if str(source) != "-" and resolved == Path(source).resolve():
-            raise OutputFileError(path=target, problem="the output would overwrite the input")
+            problem = f"the output would overwrite the input {source}"
+            raise OutputFileError(path=target, problem=problem)
     if resolved.is_dir():
         raise OutputFileError(path=target, problem="is a folder")
     if resolved.exists() and not resolved.is_file():

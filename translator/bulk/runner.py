@@ -79,7 +79,8 @@ def run(
     source_path, target = Path(source), Path(destination)
     to_jsonl = target.name.lower().endswith(".jsonl")
     report_path = Path(report) if report else default_report(target, to_jsonl)
-    _check_paths(source_path, target, report_path)
+    memory = translator.translation_memory
+    _check_paths(source_path, target, report_path, memory.path if memory is not None else None)
     if xliff is not None:
         _check_folder(Path(xliff))
     if not to_jsonl and target.is_dir():
@@ -135,8 +136,9 @@ def _formatted(items: Iterator[Item], format: str) -> Iterator[Item]:
     return items if format == "auto" else (replace(item, format=format) for item in items)
 
 
-def _check_paths(source: Path, target: Path, report: Path) -> None:
-    """Refuse, before any work, an output or report that is an input or cannot be written."""
+def _check_paths(source: Path, target: Path, report: Path, memory: Path | None = None) -> None:
+    """Refuse, before any work, an output or report that is an input or the memory, or
+    cannot be written."""
     if source.resolve() == target.resolve():
         raise ArchiveError(path=target, problem="the output must not be the input")
     to_jsonl = target.name.lower().endswith(".jsonl")
@@ -148,7 +150,10 @@ def _check_paths(source: Path, target: Path, report: Path) -> None:
     except OSError as error:
         problem = f"cannot be written ({error.strerror or error})"
         raise OutputFileError(path=target, problem=problem) from None
-    check_output(target if to_jsonl else target / REPORT_NAME, source)
+    protected = [source, *([memory] if memory is not None else [])]
+    check_output(target if to_jsonl else target / REPORT_NAME, *protected)
+    if memory is not None and report.resolve() == memory.resolve():
+        raise ArchiveError(path=report, problem="the report must not be the memory")
     walked = (
         source.is_dir()
         and report.resolve().is_relative_to(source.resolve())

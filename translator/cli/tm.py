@@ -33,8 +33,9 @@ def tm_export_cli(
     from translator.memory import TranslationMemory, default_path
 
     try:
-        target = check_output(path)
-        count = tmx.export(TranslationMemory(tm or default_path()), target)
+        memory = tm or default_path()
+        target = check_output(path, memory)  # the memory itself is never the output
+        count = tmx.export(TranslationMemory(memory), target)
     except TranslatorError as error:
         fail(error)
     typer.echo(f"wrote {count} segments to {path}", err=True)
