@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from translator.engines.base import DecodingOptions
@@ -58,6 +59,24 @@ def render(result: Translation, as_json: bool = False) -> str:
     return result.text
 
 
+def _outputs(
+    path: str | os.PathLike[str],
+    output: str | os.PathLike[str] | None,
+    xliff: str | os.PathLike[str] | None,
+    translator: Translator | None,
+    options: dict[str, Any],
+) -> tuple[Path | None, Path | None]:
+    """The output and XLIFF paths, checked: never the input, the memory or each other."""
+    memory = translator.translation_memory if translator is not None else None
+    stored = memory.path if memory is not None else options.get("translation_memory")
+    protected = [path, *([stored] if stored is not None else [])]
+    target = check_output(output, *protected) if output is not None else None
+    xliff_target = check_output(xliff, *protected) if xliff is not None else None
+    if target is not None and target == xliff_target:
+        raise OutputFileError(path=xliff, problem="the XLIFF would overwrite the output")
+    return target, xliff_target
+
+
 def translate_file(
     path: str | os.PathLike[str],
     output: str | os.PathLike[str] | None = None,
@@ -91,13 +110,7 @@ def translate_file(
         TranslatorError: the input, the output, the language or the model (a subclass
             says which).
     """
-    memory = translator.translation_memory if translator is not None else None
-    stored = memory.path if memory is not None else options.get("translation_memory")
-    protected = [path, *([stored] if stored is not None else [])]  # never written over
-    target = check_output(output, *protected) if output is not None else None
-    xliff_target = check_output(xliff, *protected) if xliff is not None else None
-    if target is not None and xliff_target is not None and target == xliff_target:
-        raise OutputFileError(path=xliff_target, problem="the XLIFF would overwrite the output")
+    target, xliff_target = _outputs(path, output, xliff, translator, options)
     text, name, notes = read_source(path, max_bytes)
     wire = is_wire(text, format)
     if wire and xliff_target is not None:

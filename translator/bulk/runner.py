@@ -79,8 +79,7 @@ def run(
     source_path, target = Path(source), Path(destination)
     to_jsonl = target.name.lower().endswith(".jsonl")
     report_path = Path(report) if report else default_report(target, to_jsonl)
-    memory = translator.translation_memory
-    _check_paths(source_path, target, report_path, memory.path if memory is not None else None)
+    _check_paths(source_path, target, report_path, translator)
     if xliff is not None:
         _check_folder(Path(xliff))
     if not to_jsonl and target.is_dir():
@@ -136,7 +135,7 @@ def _formatted(items: Iterator[Item], format: str) -> Iterator[Item]:
     return items if format == "auto" else (replace(item, format=format) for item in items)
 
 
-def _check_paths(source: Path, target: Path, report: Path, memory: Path | None = None) -> None:
+def _check_paths(source: Path, target: Path, report: Path, translator: Translator) -> None:
     """Refuse, before any work, an output or report that is an input or the memory, or
     cannot be written."""
     if source.resolve() == target.resolve():
@@ -150,10 +149,7 @@ def _check_paths(source: Path, target: Path, report: Path, memory: Path | None =
     except OSError as error:
         problem = f"cannot be written ({error.strerror or error})"
         raise OutputFileError(path=target, problem=problem) from None
-    protected = [source, *([memory] if memory is not None else [])]
-    check_output(target if to_jsonl else target / REPORT_NAME, *protected)
-    if memory is not None and report.resolve() == memory.resolve():
-        raise ArchiveError(path=report, problem="the report must not be the memory")
+    _check_memory(target if to_jsonl else target / REPORT_NAME, source, report, translator)
     walked = (
         source.is_dir()
         and report.resolve().is_relative_to(source.resolve())
@@ -162,6 +158,14 @@ def _check_paths(source: Path, target: Path, report: Path, memory: Path | None =
     )
     if report.resolve() == source.resolve() or walked:
         raise ArchiveError(path=report, problem="the report must not be an input")
+
+
+def _check_memory(output: Path, source: Path, report: Path, translator: Translator) -> None:
+    """Refuse an output that is the input or the memory, and a report that is the memory."""
+    memory = translator.translation_memory
+    check_output(output, source, *([memory.path] if memory is not None else []))
+    if memory is not None and report.resolve() == memory.path.resolve():
+        raise ArchiveError(path=report, problem="the report must not be the memory")
 
 
 def _stream(
