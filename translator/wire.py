@@ -16,14 +16,11 @@ from dataclasses import dataclass, field
 
 from translator.errors import CancelledItemError, TranslatorError, UnsupportedLanguageError
 from translator.formats.wire import detect, load
-from translator.formats.wirebase import WireDocument, WireFormat
+from translator.formats.wirebase import WireDocument
 from translator.markup import FieldsTranslation, translate_fields
 from translator.pipeline import Translation, Translator
 
 __all__ = ["is_wire", "translate_documents", "translate_wire"]
-
-#: What ``format`` accepts besides a wire format: ``auto`` (by content), ``text``.
-Format = WireFormat | str
 
 
 def is_wire(text: str, format: str | None = None) -> bool:

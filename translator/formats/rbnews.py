@@ -14,9 +14,9 @@ import xml.etree.ElementTree as ET
 
 from translator.errors import WireFormatError
 from translator.formats.wirebase import ID_SUFFIX, WireItem, note_for
-from translator.formats.xmlio import local
+from translator.formats.xmlio import local, text_of
 from translator.formats.xmlsplice import escape
-from translator.formats.xmlwire import XmlWireDocument, child, text_of
+from translator.formats.xmlwire import XmlWireDocument, child
 
 __all__ = ["RBNewsDocument"]
 

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from typing import Literal
 
 from translator.formats.wirebase import Field, WireDocument, WireItem
-from translator.formats.xmlio import local
+from translator.formats.xmlio import LANG, local, text_of
 from translator.formats.xmlsplice import XmlDocument, escape
 
-__all__ = ["XmlWireDocument", "child", "children", "text_of"]
+__all__ = ["XmlWireDocument", "child", "children"]
 
 #: How a field's English goes back: as the element's markup, or as its (escaped) text.
 Mode = Literal["markup", "text"]
@@ -28,11 +28,6 @@ def child(element: ET.Element | None, name: str) -> ET.Element | None:
     """The first child of ``element`` called ``name`` (any namespace), if any."""
     found = children(element, name)
     return found[0] if found else None
-
-
-def text_of(element: ET.Element | None) -> str:
-    """The text of ``element`` with its markup dropped, or ""."""
-    return "" if element is None else "".join(element.itertext())
 
 
 class XmlWireDocument(WireDocument):
@@ -105,7 +100,7 @@ class XmlWireDocument(WireDocument):
         inside = {id(e) for e in translated}
         within = {id(d) for e in translated for d in e.iter() if d is not e}  # rewritten whole
         for element in self.item_root(index).iter():
-            if element.get(_LANG, "").lower() != language.lower() or id(element) in within:
+            if element.get(LANG, "").lower() != language.lower() or id(element) in within:
                 continue
             if any(id(e) in inside for e in element.iter()):
                 self.xml.set_attribute(element, "xml:lang", "en")
@@ -123,6 +118,3 @@ class XmlWireDocument(WireDocument):
             self.xml.insert(self.xml.span(kids[0]).start, f"{xml}\n{indent}" if indent else xml)
         else:
             self.xml.replace_inner(parent, xml)
-
-
-_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
