@@ -26,7 +26,11 @@ ray = pytest.importorskip("ray")  # the 'ray' extra; .ci/run installs it
 
 @pytest.fixture(scope="module")
 def local_ray() -> Iterator[None]:
-    """One local Ray for the in-process runs (the CLI runs start their own)."""
+    """One local Ray for the in-process runs (the CLI runs start their own), on
+    loopback only as the product's own."""
+    from translator.bulk.ray import _loopback
+
+    _loopback(ray)
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
     yield
     ray.shutdown()
@@ -149,3 +153,49 @@ def test_a_dead_actor_costs_no_item(tmp_path: Path, installed_model: Path, local
     local = tmp_path / "local"
     list(bulk.run(source, local, Translator(), batch_size=2))
     assert outputs(target) == outputs(local)
+
+
+_PROBE = """
+import os
+from translator.bulk.ray import _ray
+ray = _ray(None)
+parents = {}
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        parents[pid] = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1]
+    except OSError:
+        continue
+mine = {str(os.getpid())}  # this Ray's processes: this one and its descendants
+while True:
+    more = {pid for pid, parent in parents.items() if parent in mine} - mine
+    if not more:
+        break
+    mine |= more
+ours = set()
+for pid in mine:
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            link = os.readlink(f"/proc/{pid}/fd/{fd}")
+            if link.startswith("socket:["):
+                ours.add(link[8:-1])
+    except OSError:
+        continue
+for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+    for line in open(table).read().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "0A" and fields[9] in ours:  # LISTEN, a socket of Ray's
+            print(fields[1].split(":")[0])
+ray.shutdown()
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux's /proc")
+def test_the_local_ray_listens_on_loopback_only() -> None:
+    """The Ray that --backend ray starts without --ray-address: nothing leaves the machine."""
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE], capture_output=True, text=True, timeout=300, check=True
+    )
+    listening = set(done.stdout.split())
+    loopback = {"0100007F", "0000000000000000FFFF00000100007F", "00000000000000000000000001000000"}
+    assert listening, done.stderr  # Ray's servers were found
+    assert listening <= loopback, listening

@@ -278,3 +278,12 @@ def test_translate_refuses_a_huge_input_without_reading_it(tmp_path: Path) -> No
 
 def test_threads_are_bounded_by_the_machine() -> None:
     assert run("translate", str(EXAMPLE), "--threads", "100000").exit_code == 2
+
+
+def test_from_en_passes_english_through_without_an_en_en_model(tmp_path: Path) -> None:
+    article = tmp_path / "en.txt"
+    article.write_text("NATO's chief spoke in Brussels on Tuesday.\n", "utf-8")
+    result = run("translate", str(article), "--from", "en", "--offline", "--no-tm")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "NATO's chief spoke in Brussels on Tuesday.\n"
+    assert "already English" in result.stderr

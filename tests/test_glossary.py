@@ -90,3 +90,44 @@ def test_check_file_bad_encoding(tmp_path: Path) -> None:
     assert [(p.line, "UTF-8" in p.message) for p in glossary.check_file(path)] == [(3, True)]
     with pytest.raises(GlossaryError, match=":3: not UTF-8"):
         glossary.load(path)
+
+
+class _Says:
+    """An engine that writes one fixed English for every sentence."""
+
+    def __init__(self, english: str) -> None:
+        self.english = english
+
+    def translate_batch(self, sentences: list[str]) -> list[str]:
+        return [self.english for _ in sentences]
+
+
+@pytest.mark.parametrize(
+    ("danish", "english", "kept"),
+    [
+        ("USA støtter planen fuldt ud.", "The United States of America supports the plan.",
+         "The US supports the plan."),
+        ("USA og Kina mødes i dag.", "The United States and China meet today.",
+         "The US and China meet today."),
+        ("Verdenssundhedsorganisationen siger nej.", "The World Health Organisation says no.",
+         "The World Health Organization says no."),
+        # no USA in the Danish: its English stays as the model wrote it
+        ("De Forenede Stater er store.", "The United States is big.", "The United States is big."),
+    ],
+)  # fmt: skip
+def test_an_avoided_form_or_a_british_spelling_becomes_the_target(
+    danish: str, english: str, kept: str
+) -> None:
+    from translator import Translator
+
+    result = Translator(_Says(english), source_language="da").translate(danish + "\n")
+    assert result.text == kept + "\n"
+    assert not any("glossary" in w and "kept the model" in w for w in result.warnings)
+
+
+def test_the_avoid_column_is_read_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "house.tsv"
+    path.write_text("da\ten\tavoid\tnote\nSkat\tthe Danish Tax Agency\tSKAT|the tax office\tx\n")
+    (entry,) = glossary.load(path).entries.values()
+    assert entry.avoid == ("SKAT", "the tax office") and entry.note == "x"
+    assert glossary.check_file(path) == []

@@ -17,7 +17,10 @@ from translator.errors import ExchangeFileError, GlossaryError, OutputFileError
 from translator.formats import tmx, xliff
 from translator.memory import HUMAN, MACHINE, StoredSegment, TranslationMemory
 
+RECORD = '{"text": "Yes.", "technique": "", "fixed": [], "left": []}'
+
 CRLF_ARTICLE = EXAMPLE.read_text("utf-8").replace("\n", "\r\n")
+DANISH_LINE = "Det er ikke nyt, at Rusland truer med atomvåben, siger han.\n"
 
 
 def translated(text: str, **options: object) -> object:
@@ -30,7 +33,7 @@ def memory_with_both_origins(path: Path) -> TranslationMemory:
         [
             StoredSegment("Han kom.", "He came.", article="a.txt"),
             StoredSegment('Hun gik <hjem> & "sov".', "She went <home> & 'slept'.\r\nOK"),
-            StoredSegment("Ja.", "Yes.", MACHINE, "model-1", "da|rules|plain", '{"text": "Yes."}'),
+            StoredSegment("Ja.", "Yes.", MACHINE, "model-1", "da|rules|plain", RECORD),
         ]
     )
     return memory
@@ -38,9 +41,9 @@ def memory_with_both_origins(path: Path) -> TranslationMemory:
 
 def test_tmx_round_trip_keeps_every_field(tmp_path: Path) -> None:
     memory = memory_with_both_origins(tmp_path / "a.sqlite")
-    assert tmx.export(memory, tmp_path / "tm.tmx") == 3
+    assert tmx.export(memory, tmp_path / "tm.tmx").written == 3
     again = TranslationMemory(tmp_path / "b.sqlite")
-    assert tmx.import_file(tmp_path / "tm.tmx", again, origin="recorded") == 3
+    assert tmx.import_file(tmp_path / "tm.tmx", again, origin="recorded").written == 3
     assert list(again.segments()) == list(memory.segments())
 
 
@@ -66,7 +69,7 @@ def test_tmx_import_marks_human_and_skips_units_without_both_languages(tmp_path:
         "utf-8",
     )
     memory = TranslationMemory(tmp_path / "tm.sqlite")
-    assert tmx.import_file(path, memory) == 1
+    assert tmx.import_file(path, memory).written == 1
     (row,) = memory.segments()
     assert (row.source, row.target, row.origin) == ("God <b>morgen</b>.", "Good morning.", HUMAN)
 
@@ -209,13 +212,24 @@ class Deprecating(CopyEngine):
         return [s.replace("Forsvarsalliancen", "the Atlantic pact") for s in sentences]
 
 
-def test_a_deprecated_english_term_is_reported(tmp_path: Path) -> None:
+def test_a_deprecated_english_term_becomes_the_preferred_one(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "terms.tbx"
     path.write_text(TBX_BASIC, "utf-8")
-    result = Translator(
+    translator = Translator(
         Deprecating(), source_language="da", glossaries=[path], default_glossary=False
-    ).translate("Han talte om den nye aftale i dag, og Forsvarsalliancen var glad.\n")
-    assert any("forbidden term 'the Atlantic pact'" in w for w in result.warnings)
+    )
+    kept = translator.translate(
+        "Han talte om den nye aftale i dag, og Forsvarsalliancen var glad.\n"
+    )
+    assert "the alliance var glad" in kept.text and "Atlantic pact" not in kept.text
+    # Where the Danish term is not there to want the preferred one, it is reported.
+    other = Translator(
+        CopyEngine(), source_language="da", glossaries=[path], default_glossary=False
+    ).translate("Han talte om the Atlantic pact i dag, og det var godt for alle.\n")
+    assert "the Atlantic pact" in other.text  # in the Danish too: kept
+    assert not any("forbidden" in w for w in other.warnings)
 
 
 def test_glossary_check_reports_a_tbx_conflict(tmp_path: Path) -> None:
@@ -292,3 +306,90 @@ def test_bulk_xliff_folder_is_checked_first_and_a_bad_text_fails_its_file_only(
     assert (tmp_path / "x" / "a.en.xlf").exists() and not (tmp_path / "x" / "b.en.xlf").exists()
     assert any("no XLIFF written" in w for w in results[1].translation.warnings)  # type: ignore[union-attr]
     assert (tmp_path / "out" / "b.en.txt").exists()
+
+
+def _split_into_segments(path: Path, source: str) -> None:
+    """Split the 2.0 unit holding ``source`` into two segments and an ignorable, as
+    a CAT tool's segmentation does; the reviewer edits the second segment."""
+    import xml.etree.ElementTree as ET
+
+    ns = xliff.NS["2.0"]
+    tree = ET.parse(path)
+    for unit in tree.iter(f"{{{ns}}}unit"):
+        segment = unit.find(f"{{{ns}}}segment")
+        if segment is None or segment.find(f"{{{ns}}}source").text != source:
+            continue
+        target = segment.find(f"{{{ns}}}target").text or ""
+        cut_source, cut_target = source.index(", ") + 1, target.index(" ", len(target) // 2)
+        unit.remove(segment)
+        rest = ("segment", source[cut_source + 1 :], "EDITED " + target[cut_target + 1 :])
+        parts = [("segment", source[:cut_source], target[:cut_target]), ("ignorable", " ", None)]
+        parts.append(rest)
+        for tag, src, tgt in parts:
+            part = ET.SubElement(unit, f"{{{ns}}}{tag}")
+            ET.SubElement(part, f"{{{ns}}}source").text = src
+            if tgt is not None:
+                ET.SubElement(part, f"{{{ns}}}target").text = tgt
+    ET.register_namespace("", ns)
+    ET.register_namespace("tr", xliff.TR)
+    tree.write(path, encoding="utf-8", xml_declaration=True)
+
+
+def test_a_unit_a_cat_tool_split_into_segments_keeps_every_segment(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text("utf-8")
+    result = translated(text)
+    unit = next(
+        u for u in result.units if u.translatable and ", " in u.source and len(u.source) > 60
+    )  # type: ignore[attr-defined]
+    path = tmp_path / "a.xlf"
+    xliff.write(path, [xliff.document("nato.txt", text, result.units)], "2.0")  # type: ignore[attr-defined]
+    _split_into_segments(path, unit.source)
+    (document,) = xliff.read(path)
+    assert "".join(u.source for u in document.units) == text  # nothing lost
+    (edited,) = [u for u, r in zip(document.units, document.reviewed, strict=True) if r]
+    assert edited.source == unit.source and "EDITED" in edited.target
+    assert edited.target.startswith(unit.target[: unit.target.index(" ", len(unit.target) // 2)])
+
+
+@pytest.mark.parametrize("version", ["1.2", "2.0"])
+def test_a_line_break_in_a_human_target_adds_no_paragraph(tmp_path: Path, version: str) -> None:
+    text = EXAMPLE.read_text("utf-8")
+    result = translated(text)
+    unit = next(u for u in result.units if u.translatable and len(u.source) > 40)  # type: ignore[attr-defined]
+    path = tmp_path / "a.xlf"
+    xliff.write(path, [xliff.document("nato.txt", text, result.units)], version)  # type: ignore[attr-defined, arg-type]
+    reviewed_copy(path, unit.source, "A reviewer\nwrote this\r\n on two lines.")
+    xliff.merge(path, tmp_path / "merged.txt")
+    merged = (tmp_path / "merged.txt").read_text("utf-8")
+    assert "A reviewer wrote this on two lines." in merged
+    assert merged.count("\n") == result.text.count("\n")  # type: ignore[attr-defined]
+    assert merged.endswith("/ritzau/Reuters")
+
+
+def test_merge_into_a_folder_never_follows_a_link_out_of_it(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    folder = tmp_path / "merged"
+    folder.mkdir()
+    (folder / "sub").symlink_to(outside, target_is_directory=True)
+    documents = [xliff.document(name, DANISH_LINE, translated(DANISH_LINE).units)  # type: ignore[attr-defined]
+                 for name in ("a.txt", "sub/b.txt")]  # fmt: skip
+    xliff.write(tmp_path / "two.xlf", documents)
+    result = run("xliff", "merge", str(tmp_path / "two.xlf"), "-o", str(folder))
+    assert result.exit_code == 1
+    assert "outside" in result.stderr and "symbolic link" in result.stderr
+    assert list(outside.iterdir()) == []
+
+
+def test_bulk_xliff_gives_every_item_its_own_file(tmp_path: Path, installed_model: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.txt").write_text(EXAMPLE.read_text("utf-8"), "utf-8")
+    (source / "a.md").write_text(EXAMPLE.read_text("utf-8").replace("Putin", "Lavrov"), "utf-8")
+    result = run("bulk", str(source), str(tmp_path / "out.jsonl"), "--xliff", str(tmp_path / "x"),
+                 "--no-tm", "--quiet")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    files = sorted((tmp_path / "x").glob("*.xlf"))
+    assert len(files) == 2
+    originals = sorted(xliff.read(f)[0].original for f in files)
+    assert originals == ["a.md", "a.txt"]

@@ -53,9 +53,10 @@ def test_write_atomic_replaces_whole_file_and_leaves_no_temporary(tmp_path: Path
 
 
 def test_write_atomic_removes_what_a_killed_writer_left(tmp_path: Path) -> None:
-    (tmp_path / ".a.txt.x1y2.partial").write_text("half")
+    (tmp_path / ".a.txt.0f1e2d3c.partial").write_text("half")  # as write_atomic names them
+    (tmp_path / ".a.txt.mine.partial").write_text("a user's")  # not ours: kept
     write_atomic(tmp_path / "a.txt", "whole")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".a.txt.mine.partial", "a.txt"]
 
 
 def test_utf8_with_a_few_bad_bytes_stays_utf8_and_says_where(tmp_path: Path) -> None:

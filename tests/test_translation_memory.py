@@ -185,3 +185,47 @@ def test_other_guarantee_rules_do_not_reuse_final_english(tmp_path: Path) -> Non
     Translator(Fingerprinted("m1"), translation_memory=tm).translate(text)
     result = Translator(Fingerprinted("m1"), translation_memory=tm, quote_style="english")
     assert result.translate(text).text == "Han kaldte det “farligt” i går.\n"
+
+
+@pytest.mark.parametrize(
+    "tables",
+    [
+        ["CREATE TABLE users (name TEXT, password TEXT)"],
+        ["CREATE TABLE segments (id INTEGER PRIMARY KEY, text TEXT)"],  # our name, not ours
+        ["CREATE TABLE detections (key TEXT, language TEXT)", "CREATE TABLE notes (body TEXT)"],
+    ],
+    ids=["other-tables", "a-table-called-like-ours", "ours-and-others"],
+)
+def test_a_database_we_did_not_create_is_refused_untouched(
+    tmp_path: Path, tables: list[str]
+) -> None:
+    """Every command that opens a memory refuses a foreign SQLite database without a
+    single write: no table added or dropped, no WAL, no user_version."""
+    import sqlite3
+
+    from typer.testing import CliRunner
+
+    from translator.cli import app
+
+    foreign = tmp_path / "app.sqlite"
+    db = sqlite3.connect(foreign)
+    for statement in tables:
+        db.execute(statement)
+    first = tables[0].split()[2]
+    db.execute(f"INSERT INTO {first} VALUES ({', '.join(['1'] * tables[0].count(','))}, 'x')")
+    db.commit()
+    db.close()
+    before = foreign.read_bytes()
+    article = tmp_path / "a.txt"
+    article.write_text("Det er ikke nyt, at Rusland truer med atomvåben.\n", "utf-8")
+    runner = CliRunner()
+    for command in (
+        ["tm", "export", str(tmp_path / "out.tmx"), "--tm", str(foreign)],
+        ["translate", str(article), "--tm", str(foreign), "--offline"],
+    ):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1, result.output
+        assert "a database of something else" in result.stderr
+        assert result.stderr.count("\n") == 1
+    assert foreign.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "app.sqlite"]

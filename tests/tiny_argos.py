@@ -60,30 +60,45 @@ def build_model(
     eos_bias: float = 2.0,
     quantization: str | None = None,
     seed: int = 0,
+    target_vocabulary: list[str] | None = None,
+    config: dict[str, object] | None = None,
 ) -> None:
     """Write a random CTranslate2 Transformer over ``vocabulary`` to ``output_dir``.
 
     ``eos_bias`` raises the logit of ``</s>`` so beams end after a few tokens, as a
-    trained model's do.
+    trained model's do. ``target_vocabulary``: the decoder's own (OPUS-MT models);
+    ``config``: CTranslate2 config fields (Marian's ``decoder_start_token`` …).
     """
     rng = np.random.default_rng(seed)
-    vocab = len(vocabulary)
-    spec = _random_spec(rng, layers, d_model, ffn, heads, vocab)
-    spec.decoder.projection.weight = _linear(rng, vocab, d_model)
-    bias = np.zeros(vocab, np.float32)
-    bias[vocabulary.index("</s>")] = eos_bias
+    target = target_vocabulary or vocabulary
+    spec = _random_spec(rng, layers, d_model, ffn, heads, len(vocabulary), len(target))
+    spec.decoder.projection.weight = _linear(rng, len(target), d_model)
+    bias = np.zeros(len(target), np.float32)
+    bias[target.index("</s>")] = eos_bias
     spec.decoder.projection.bias = bias
-    _save(spec, vocabulary, output_dir, quantization)
+    for key, value in (config or {}).items():
+        setattr(spec.config, key, value)
+    _save(spec, vocabulary, output_dir, quantization, target)
 
 
 def _random_spec(
-    rng: np.random.Generator, layers: int, d_model: int, ffn: int, heads: int, vocab: int
+    rng: np.random.Generator,
+    layers: int,
+    d_model: int,
+    ffn: int,
+    heads: int,
+    vocab: int,
+    target_vocab: int | None = None,
 ) -> Any:
     """A Transformer spec with every weight seeded-random."""
     from ctranslate2.specs import transformer_spec
 
     spec = transformer_spec.TransformerSpec.from_config((layers, layers), heads)
     _fill(spec, rng, d_model, ffn, vocab)
+    if target_vocab is not None and target_vocab != vocab:
+        spec.decoder.embeddings.weight = rng.normal(0, 0.5, (target_vocab, d_model)).astype(
+            np.float32
+        )
     for stack in (spec.encoder, spec.decoder):
         for layer in stack.layer:
             layer.self_attention.linear[0].weight = _linear(rng, 3 * d_model, d_model)
@@ -97,9 +112,15 @@ def _random_spec(
     return spec
 
 
-def _save(spec: Any, vocabulary: list[str], output_dir: Path, quantization: str | None) -> None:
+def _save(
+    spec: Any,
+    vocabulary: list[str],
+    output_dir: Path,
+    quantization: str | None,
+    target_vocabulary: list[str] | None = None,
+) -> None:
     spec.register_source_vocabulary(vocabulary)
-    spec.register_target_vocabulary(vocabulary)
+    spec.register_target_vocabulary(target_vocabulary or vocabulary)
     spec.validate()
     spec.optimize(quantization=quantization)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -237,3 +258,124 @@ def build_package(
             zipped.write(path, path.relative_to(work_dir).as_posix())
     archive.write_bytes(buffer.getvalue())
     return archive
+
+
+# -- the layouts users install ------------------------------------------------------------
+
+#: How each layout's files are named and what its model reads.
+LAYOUTS = ("opus-mt-port", "bpe", "separate-spm", "ct2-folder", "nllb")
+
+
+def _zip_folder(folder: Path, archive: Path) -> Path:
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for path in sorted(folder.rglob("*")):
+            zipped.write(path, path.relative_to(folder.parent).as_posix())
+    return archive
+
+
+def _metadata(from_code: str = "da") -> dict[str, object]:
+    return {
+        "package_version": "0.2",
+        "argos_version": "1.9",
+        "from_code": from_code,
+        "from_name": "Danish",
+        "to_code": "en",
+        "to_name": "English",
+        "type": "translate",
+        "links": [],
+    }
+
+
+def learn_bpe(text: str, merges: int = 300) -> list[tuple[str, str]]:
+    """subword-nmt's BPE learning, small: the ``merges`` most frequent symbol pairs of the
+    Moses tokens of ``text``, words ending in ``</w>``."""
+    from collections import Counter
+
+    from sacremoses.tokenize import MosesTokenizer
+
+    tokenizer = MosesTokenizer("da")
+    words = Counter(w for line in text.splitlines() for w in tokenizer.tokenize(line))
+    vocab = {tuple(w[:-1]) + (w[-1] + "</w>",): c for w, c in words.items()}
+    codes: list[tuple[str, str]] = []
+    for _ in range(merges):
+        pairs: Counter[tuple[str, str]] = Counter()
+        for word, count in vocab.items():
+            for pair in zip(word, word[1:], strict=False):
+                pairs[pair] += count
+        if not pairs:
+            break
+        best = max(pairs, key=lambda p: (pairs[p], p))
+        codes.append(best)
+        merged: dict[tuple[str, ...], int] = {}
+        for word, count in vocab.items():
+            out, i = [], 0
+            while i < len(word):
+                if i + 1 < len(word) and (word[i], word[i + 1]) == best:
+                    out.append(word[i] + word[i + 1])
+                    i += 2
+                else:
+                    out.append(word[i])
+                    i += 1
+            merged[tuple(out)] = merged.get(tuple(out), 0) + count
+        vocab = merged
+    return codes
+
+
+def build_layout(work_dir: Path, layout: str, danish: str, english: str) -> Path:
+    """A tiny real model in one of :data:`LAYOUTS`; its ``.argosmodel`` or folder.
+
+    - ``opus-mt-port``: as Argos's da→en 1.9 is built (ct2-marian-converter): the
+      package's ``sentencepiece.model`` is the *source* model, the decoder writes pieces
+      of an English vocabulary, a Marian-style config, a ``stanza/`` folder;
+    - ``bpe``: ``bpe.model`` (subword-nmt codes over Moses tokens), as older packages;
+    - ``separate-spm``: an Argos package with ``target.sentencepiece.model`` beside;
+    - ``ct2-folder``: a bare CTranslate2 folder as quickmt ships them (``model.bin``,
+      ``config.json``, vocabularies, ``src.spm.model``, ``tgt.spm.model``);
+    - ``nllb``: a multilingual CTranslate2 folder as NLLB-200 converts (one
+      ``sentencepiece.bpe.model``, language tokens ``dan_Latn``, ``eng_Latn`` …).
+    """
+    name = {"ct2-folder": "quickmt-da-en", "nllb": "nllb-tiny"}.get(
+        layout, f"translate-da_en-{layout}"
+    )
+    folder = work_dir / name
+    folder.mkdir(parents=True)
+    marian = {"decoder_start_token": "</s>", "add_source_eos": True}
+    if layout == "bpe":
+        codes = learn_bpe(danish + "\n" + english)
+        (folder / "bpe.model").write_text(
+            "#version: 0.2\n" + "".join(f"{a} {b}\n" for a, b in codes), "utf-8"
+        )
+        from translator.engines.tokenizers import BPETokenizer
+
+        tokenizer = BPETokenizer(folder / "bpe.model", "da", "en")
+        pieces = tokenizer.encode(danish.splitlines()) + tokenizer.encode_target(
+            english.splitlines()
+        )
+        vocabulary = ["<unk>", "<s>", "</s>", *dict.fromkeys(p for s in pieces for p in s)]
+        build_model(folder / "model", vocabulary, eos_bias=4.0)
+    elif layout == "nllb":
+        shared = train_sentencepiece(danish + "\n" + english, folder / "sentencepiece.bpe", 400)
+        (folder / "sentencepiece.bpe.vocab").unlink()
+        languages = ["dan_Latn", "eng_Latn", "nob_Latn", "swe_Latn"]
+        build_model(folder, [*shared, *languages], eos_bias=4.0)
+        return folder
+    else:
+        source = train_sentencepiece(danish, work_dir / f"{name}-source", 400)
+        target = train_sentencepiece(english, work_dir / f"{name}-target", 300)
+        target_dir = folder if layout == "ct2-folder" else folder / "model"
+        build_model(target_dir, source, target_vocabulary=target, config=marian, eos_bias=4.0)
+        files = {
+            "opus-mt-port": ("sentencepiece.model", None),
+            "separate-spm": ("sentencepiece.model", "target.sentencepiece.model"),
+            "ct2-folder": ("src.spm.model", "tgt.spm.model"),
+        }[layout]
+        (work_dir / f"{name}-source.model").rename(folder / files[0])
+        if files[1]:
+            (work_dir / f"{name}-target.model").rename(folder / files[1])
+    if layout == "ct2-folder":
+        return folder
+    (folder / "metadata.json").write_text(json.dumps(_metadata(), indent=2), "utf-8")
+    if layout == "opus-mt-port":
+        (folder / "stanza" / "da").mkdir(parents=True)
+        (folder / "stanza" / "da" / "default.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    return _zip_folder(folder, work_dir / f"{name}.argosmodel")

@@ -78,6 +78,13 @@ class ModelNotInstalledError(TranslatorError):
     )
 
 
+class ModelNotFoundError(TranslatorError):
+    """no installed model is called '{name}'"""
+
+    exit_code = 4
+    hint = "'translator models list' shows the installed models and their names"
+
+
 class ModelInstallError(TranslatorError):
     """{source}: {problem}"""
 

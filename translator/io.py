@@ -17,6 +17,10 @@ from typing import BinaryIO
 from translator.errors import InputFileError, OutputFileError
 
 PARTIAL = ".partial"  # the suffix of a file being written
+# Only the temporaries write_atomic names (.NAME.<8 hex>.partial) are ever cleaned up:
+# a user's own .something.partial file is never touched.
+_OURS = re.compile(r"\.[0-9a-f]{8}" + re.escape(PARTIAL))
+_OUR_NAME = re.compile(r"\..+" + _OURS.pattern, re.S)
 # Windows-1252 decodes almost any byte string; these C1 controls show it was not meant.
 _CONTROL = {chr(c) for c in range(32)} - set("\t\n\r\f\v")
 _UTF8_MULTIBYTE = re.compile(
@@ -182,6 +186,14 @@ def write_atomic(
     else:
         chunks = (chunk.encode("utf-8") for chunk in data)
     target = Path(path)
+    try:
+        _write_atomic(target, chunks, clean)
+    except OSError as error:  # a full disk, a vanished folder, a read-only mount
+        problem = f"cannot be written ({error.strerror or error}); nothing was replaced"
+        raise OutputFileError(path=path, problem=problem, errno=error.errno) from None
+
+
+def _write_atomic(target: Path, chunks: Iterable[bytes], clean: bool) -> None:
     if target.is_symlink():
         target = target.resolve()
     if target.exists() and not target.is_file():
@@ -191,7 +203,8 @@ def write_atomic(
     target.parent.mkdir(parents=True, exist_ok=True)
     if clean:
         for stale in target.parent.glob(f".{glob.escape(target.name)}.*{PARTIAL}"):
-            stale.unlink(missing_ok=True)
+            if _OURS.fullmatch(stale.name[len(target.name) + 1 :]):
+                stale.unlink(missing_ok=True)
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
     temporary = target.parent / f".{target.name}.{secrets.token_hex(4)}{PARTIAL}"
     try:
@@ -211,7 +224,8 @@ def write_atomic(
 def remove_partials(folder: str | os.PathLike[str]) -> None:
     """Remove the temporaries that killed :func:`write_atomic` calls left under ``folder``."""
     for stale in Path(folder).rglob(f".*{PARTIAL}"):
-        stale.unlink(missing_ok=True)
+        if _OUR_NAME.fullmatch(stale.name):
+            stale.unlink(missing_ok=True)
 
 
 #: The suffixes of the plain-text articles a folder or archive holds.
@@ -262,7 +276,7 @@ _MAX_NAME = 255
 
 
 def _safe_part(part: str) -> str:
-    return _UNSAFE_CHARS.sub("_", part).strip(". ")[:200] or "_"
+    return _clip(_UNSAFE_CHARS.sub("_", part).strip(". ")) or "_"
 
 
 def _clip(stem: str) -> str:

@@ -17,10 +17,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from translator.errors import TranslationMemoryError
 
@@ -56,6 +57,14 @@ ON CONFLICT (source, origin, model, settings) DO UPDATE SET
     changed = excluded.changed
 """
 _CHUNK = 500  # SQLite's limit on bound variables is 999 in old builds
+# The tables (and their columns) of every schema translator wrote: anything else in a
+# database means it is not ours, and it is refused before a single write.
+_OURS = {
+    "segments": ("source", "target", "origin", "model", "settings", "record", "article",
+                 "created", "changed"),
+    "detections": ("key", "language", "probability", "margin", "note"),
+    "memory": ("engine", "source", "target"),  # schema 1
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,7 @@ class TranslationMemory:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         try:
+            _check_ours(self.path)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=60)
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -116,8 +126,12 @@ class TranslationMemory:
             stamp = now()
             rows = self._db.execute("SELECT engine, source, target FROM memory").fetchall()
             for engine, source, target in rows:
-                if engine.startswith("final:"):
-                    self._db.execute(_UPSERT, _from_schema_1(engine, source, target, stamp))
+                if isinstance(engine, str) and engine.startswith("final:"):
+                    try:
+                        row = _from_schema_1(engine, source, target, stamp)
+                    except (ValueError, KeyError, TypeError, AttributeError):
+                        continue  # a damaged row is as if absent: translated again
+                    self._db.execute(_UPSERT, row)
             self._db.execute("DROP TABLE memory")
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(detections)")}
         if "note" not in columns:
@@ -137,15 +151,22 @@ class TranslationMemory:
         self, column: str, condition: str, values: list[str], sources: Iterable[str]
     ) -> Iterator[tuple[str, str]]:
         wanted = list(dict.fromkeys(sources))
-        with self._lock:
-            for start in range(0, len(wanted), _CHUNK):
-                chunk = wanted[start : start + _CHUNK]
-                marks = ",".join("?" * len(chunk))
-                yield from self._db.execute(
-                    f"SELECT source, {column} FROM segments"
-                    f" WHERE {condition} AND source IN ({marks})",
-                    [*values, *chunk],
-                ).fetchall()
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT source, {column} FROM segments WHERE {condition} AND source IN "
+            query += f"({marks})"
+            for source, value in self._read(query, [*values, *chunk]):
+                if isinstance(source, str) and isinstance(value, str):  # else damaged
+                    yield source, value
+
+    def _read(self, query: str, values: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """The rows of ``query``; a damaged database is one line naming the file."""
+        try:
+            with self._lock:
+                return self._db.execute(query, values).fetchall()
+        except sqlite3.Error as error:
+            raise TranslationMemoryError(path=self.path, problem=f"damaged: {error}") from None
 
     def store(self, segments: Iterable[StoredSegment]) -> int:
         """Add or update ``segments`` in one transaction; the number written.
@@ -168,34 +189,89 @@ class TranslationMemory:
 
     def segments(self) -> Iterator[StoredSegment]:
         """Every segment, human ones first, each group in source order."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM segments ORDER BY origin = 'machine', source, model, settings"
-            ).fetchall()
+        rows = self._read(
+            "SELECT * FROM segments ORDER BY origin = 'machine', source, model, settings"
+        )
         for row in rows:
-            yield StoredSegment(*row)
+            if all(isinstance(value, str) for value in row):  # else a damaged row
+                yield StoredSegment(*row)
 
     def detection(self, key: str) -> tuple[str, float, float, str] | None:
         """The remembered (language, probability, margin, note) of a text, by its ``key``."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT language, probability, margin, note FROM detections WHERE key = ?", (key,)
-            ).fetchone()
-        return (str(row[0]), float(row[1]), float(row[2]), str(row[3])) if row else None
+        rows = self._read(
+            "SELECT language, probability, margin, note FROM detections WHERE key = ?", (key,)
+        )
+        try:
+            return (str(rows[0][0]), float(rows[0][1]), float(rows[0][2]), str(rows[0][3]))
+        except (IndexError, TypeError, ValueError):
+            return None  # none, or a damaged row: detected again
 
     def store_detection(self, key: str, found: tuple[str, float, float, str]) -> None:
         """Remember the (language, probability, margin, note) of a text."""
-        with self._lock, self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO detections (key, language, probability, margin, note)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (key, *found),
-            )
+        try:
+            with self._lock, self._db:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO detections (key, language, probability, margin, note)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (key, *found),
+                )
+        except sqlite3.Error as error:
+            raise TranslationMemoryError(path=self.path, problem=str(error)) from None
 
     def close(self) -> None:
         """Close the database."""
         with self._lock:
             self._db.close()
+
+
+def valid_record(segment: StoredSegment) -> bool:
+    """Whether a machine segment's record reads back: a JSON object with the English
+    (``text``, ``technique``: strings; ``fixed``, ``left``: lists of problems) and
+    settings of the form ``language|rules|context``."""
+    import json
+
+    try:
+        data = json.loads(segment.record)
+    except ValueError:
+        return False
+    fields = {"text": str, "technique": str, "fixed": list, "left": list}
+    if not isinstance(data, dict) or segment.settings.count("|") < 2:
+        return False
+    if not all(isinstance(data.get(key), kind) for key, kind in fields.items()):
+        return False
+    return all(isinstance(p, list) for p in [*data["fixed"], *data["left"]])
+
+
+def _check_ours(path: Path) -> None:
+    """Refuse a database that translator did not write, having opened it read-only.
+
+    Raises:
+        TranslationMemoryError: it has tables (or columns) of no schema of ours.
+    """
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    from urllib.request import pathname2url
+
+    db = sqlite3.connect(f"file:{pathname2url(str(path.resolve()))}?mode=ro", uri=True)
+    try:
+        names = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        tables = {
+            name: tuple(
+                row[0] for row in db.execute("SELECT name FROM pragma_table_info(?)", (name,))
+            )
+            for name in names
+            if not name.startswith("sqlite_")
+        }
+    finally:
+        db.close()
+    foreign = [
+        name
+        for name, columns in tables.items()
+        if name not in _OURS or not set(columns) <= set(_OURS[name])
+    ]
+    if foreign:
+        problem = f"a database of something else (table '{foreign[0]}'); nothing was changed"
+        raise TranslationMemoryError(path=path, problem=problem)
 
 
 def _from_schema_1(engine: str, source: str, record: str, stamp: str) -> tuple[str, ...]:

@@ -158,6 +158,9 @@ class Translator:
             “…” with ‘…’ inside.
         source_language: Force this source language instead of detecting it (the
             installed ``<language>→en`` package is used).
+        model: The name of an installed model (``translator models list``) to use
+            instead of the newest ``<language>→en`` package: a CTranslate2 model you
+            installed, say.
         guarantees: The guarantees to keep (names in
             :data:`translator.guarantees.GUARANTEES`), in order.
         cache_size: How many translated sentences to keep in RAM (each is translated
@@ -186,6 +189,7 @@ class Translator:
         quote_style: QuoteStyle = "source",
         guarantees: Sequence[str] = DEFAULT_GUARANTEES,
         source_language: str | None = None,
+        model: str | None = None,
         cache_size: int = 100_000,
         translation_memory: str | os.PathLike[str] | None = None,
         release_detector: bool = False,
@@ -206,13 +210,14 @@ class Translator:
         self.guarantees: list[Guarantee] = guarantees_mod.build(guarantees, settings)
         self._guard = Guard(self.guarantees)
         # What decides a segment's final English besides the model: the memory's key.
-        rules = [list(guarantees), quote_style, sorted(
-            (e.source, e.target) for e in self.glossary.entries.values()
+        rules: list[object] = [list(guarantees), quote_style, sorted(
+            (e.source, e.target, *e.avoid) for e in self.glossary.entries.values()
         )]  # fmt: skip
         if self.glossary.forbidden:
             rules.append(sorted(self.glossary.forbidden.items()))
         self._guard_key = hashlib.sha256(json.dumps(rules).encode()).hexdigest()[:16]
         self.source_language = source_language
+        self.model = model
         self.release_detector = release_detector
         self.install = install
         self.progress = progress
@@ -236,6 +241,7 @@ class Translator:
             "quote_style": self.quote_style,
             "guarantees": self.guarantee_names,
             "source_language": self.source_language,
+            "model": self.model,
             "cache_size": self.cache_size,
             "install": self.install,
         }
@@ -248,11 +254,16 @@ class Translator:
         Raises:
             ModelNotInstalledError: no ``language``→en Argos package is installed (and
                 ``install`` is off or the download failed).
+            ModelNotFoundError: the named ``model`` is not installed.
         """
         with self._engine_lock:  # threads of a bulk run must not load a model twice
             if language not in self._engines:
                 self._engines[language] = engine_for_language(
-                    language, self.decoding, install=self.install, progress=self.progress
+                    language,
+                    self.decoding,
+                    install=self.install,
+                    progress=self.progress,
+                    model=self.model,
                 )
             return self._engines[language]
 
@@ -283,7 +294,8 @@ class Translator:
         """What decides an article's English besides its text: the model and decoding
         options, the guarantees and their rules (glossary, quote style), a forced
         language. Bulk runs redo an item when this changes."""
-        engine = fingerprint(self.engine_for(self.source_language or language))
+        forced = self.source_language if self.source_language != TARGET_LANGUAGE else None
+        engine = fingerprint(self.engine_for(forced or language))
         return f"{engine}|{self._rules}"
 
     @property
@@ -382,11 +394,11 @@ class Translator:
         if not _LETTER.search(prose):  # a byline, a dateline or digits: nothing to translate
             notice = f"{name}: no prose to translate; passed through unchanged"
             return Translation(text, NO_LANGUAGE, 1.0, [notice], translated=False)
-        if self.source_language is not None:  # forced: nothing to detect
-            forced = Detection(self.source_language, 1.0)
-            return _Job(index, name, parsed, forced, self.source_language)
-        detection = self._detect(prose, name)
-        if detection.language == TARGET_LANGUAGE:
+        forced = self.source_language
+        if forced is not None and forced != TARGET_LANGUAGE:  # forced: nothing to detect
+            return _Job(index, name, parsed, Detection(forced, 1.0), forced)
+        detection = Detection(forced, 1.0) if forced else self._detect(prose, name)
+        if detection.language == TARGET_LANGUAGE:  # --from en too: English passes
             notice = f"{name}: the text is already English; passed through unchanged"
             if detection.note:
                 notice += f" ({detection.note})"
@@ -458,16 +470,26 @@ class Translator:
         for job in jobs:
             self._plan(job)
         segments = [(s, job.name) for job in jobs for block in job.segments for s in block]
-        outcomes = iter(self._outcomes(language, segments))
+        damaged: set[str] = set()
+        outcomes = iter(self._outcomes(language, segments, damaged))
+        for job in jobs:
+            job.warnings += [
+                f"line {s.line}: a damaged translation-memory segment was ignored and replaced"
+                for s in _flat(job)
+                if _memory_key(s) in damaged
+            ]
         return [self._finish(job, [next(outcomes) for _ in _flat(job)]) for job in jobs]
 
-    def _outcomes(self, language: str, segments: list[tuple[Segment, str]]) -> list[Outcome]:
+    def _outcomes(
+        self, language: str, segments: list[tuple[Segment, str]], damaged: set[str]
+    ) -> list[Outcome]:
         """Each segment's English: a human's from the translation memory, else the
         machine's remembered there, else translated and resolved by the guarantees (and
-        then remembered)."""
+        then remembered). A remembered record that does not read back is added to
+        ``damaged`` and translated again (which replaces it)."""
         if not segments:
             return []
-        known = self._remembered(language, [segment for segment, _ in segments])
+        known = self._remembered(language, [segment for segment, _ in segments], damaged)
         todo = [(s, article) for s, article in segments if _memory_key(s) not in known]
 
         def translate(sentences: list[str]) -> list[Hypothesis]:
@@ -503,7 +525,9 @@ class Translator:
             for (s, article), o in zip(segments, outcomes, strict=True)
         )  # fmt: skip
 
-    def _remembered(self, language: str, segments: list[Segment]) -> dict[str, Outcome]:
+    def _remembered(
+        self, language: str, segments: list[Segment], damaged: set[str]
+    ) -> dict[str, Outcome]:
         """The outcomes the translation memory has for ``segments``, by memory key."""
         memory = self.translation_memory
         if memory is None:
@@ -515,7 +539,11 @@ class Translator:
             texts = [s.text for s in segments if s.quoted == quoted and s.text not in human]
             settings = self._segment_settings(language, quoted)
             for text, record in memory.machine(model, settings, texts).items():
-                known[_memory_key(Segment(text, quoted))] = _outcome_from_json(record)
+                key = _memory_key(Segment(text, quoted))
+                try:
+                    known[key] = _outcome_from_json(record)
+                except (ValueError, KeyError, TypeError):
+                    damaged.add(key)
         return known
 
     def _notes(self, segment: Segment, outcome: Outcome) -> tuple[Repair | None, list[str]]:
@@ -611,13 +639,21 @@ def _outcome_to_json(outcome: Outcome) -> str:
 
 
 def _outcome_from_json(value: str) -> Outcome:
+    """The outcome a memory record holds.
+
+    Raises:
+        ValueError, KeyError, TypeError: the record is damaged.
+    """
     data = json.loads(value)
-    return Outcome(
+    outcome = Outcome(
         data["text"],
         data["technique"],
         [Problem(*p) for p in data["fixed"]],
         [Problem(*p) for p in data["left"]],
     )
+    if not isinstance(outcome.text, str) or not isinstance(outcome.technique, str):
+        raise TypeError("not a record")
+    return outcome
 
 
 def _flat(job: _Job) -> list[Segment]:

@@ -80,6 +80,22 @@ def translate_items(translator: Translator, items: list[Item]) -> list[ItemResul
     return results
 
 
+def translate_isolated(translator: Translator, items: list[Item]) -> list[ItemResult]:
+    """:func:`translate_items`, where an item whose translation raises (a bug, an
+    engine that crashes on one input) fails alone: the batch is halved until that item
+    is found, and every other item keeps its result."""
+    try:
+        return translate_items(translator, items)
+    except Exception as error:  # noqa: BLE001  # one bad item never stops a run
+        if len(items) == 1:
+            reason = f"cannot be translated: {type(error).__name__}: {error}".splitlines()[0]
+            return [ItemResult(items[0].id, "failed", reason, None, items[0].record)]
+        half = len(items) // 2
+        return translate_isolated(translator, items[:half]) + translate_isolated(
+            translator, items[half:]
+        )
+
+
 def _outcomes(translator: Translator, readable: list[Item]) -> list[Translation | TranslatorError]:
     """The outcome of each readable item, in order: texts and wire documents each in
     one batch."""
@@ -109,8 +125,9 @@ def _result(item: Item, outcome: Translation | TranslatorError) -> ItemResult:
         return ItemResult(item.id, "skipped", reason, None, item.record)
     if isinstance(outcome, CancelledItemError):
         return ItemResult(item.id, "skipped", "withdrawn by the agency", None, item.record)
-    if isinstance(outcome, TranslatorError):
-        return ItemResult(item.id, "failed", str(outcome), None, item.record)
+    if isinstance(outcome, TranslatorError):  # one line in the report and the summary
+        reason = "; ".join(str(outcome).splitlines())
+        return ItemResult(item.id, "failed", reason, None, item.record)
     status: Status = "translated" if outcome.translated else "passed"
     outcome.warnings[:0] = item.notes
     return ItemResult(item.id, status, "", outcome, item.record)
@@ -132,11 +149,13 @@ def translate_stream(
     pool = ThreadPoolExecutor(workers, thread_name_prefix="translator-bulk")
     try:
         pending = [
-            pool.submit(translate_items, translator, b) for b in islice(batches, 2 * workers)
+            pool.submit(translate_isolated, translator, b) for b in islice(batches, 2 * workers)
         ]
         while pending:
             results = pending.pop(0).result()
-            pending.extend(pool.submit(translate_items, translator, b) for b in islice(batches, 1))
+            pending.extend(
+                pool.submit(translate_isolated, translator, b) for b in islice(batches, 1)
+            )
             yield from results
     finally:
         pool.shutdown(wait=False, cancel_futures=True)

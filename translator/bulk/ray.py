@@ -87,6 +87,17 @@ def stream(
                 yield pickle.loads(payload)
 
 
+def _loopback(ray: Any) -> None:
+    """Make the local Ray that ``ray.init()`` starts listen on 127.0.0.1 only: nothing
+    leaves the machine. Ray binds its servers to the node's address, which is the
+    loopback one where Ray thinks it runs no cluster (its switch for macOS and Windows;
+    the variable reaches the processes it starts). Checked with Ray 2.60."""
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+    constants = getattr(getattr(ray, "_private", None), "ray_constants", None)
+    if constants is not None:
+        constants.ENABLE_RAY_CLUSTER = False
+
+
 def _ray(address: str | None) -> Any:
     try:
         import ray
@@ -95,6 +106,8 @@ def _ray(address: str | None) -> Any:
         problem = 'the Ray backend needs Ray: pip install "translator[ray]"'
         raise EngineError(problem=problem) from None
     if not ray.is_initialized():
+        if address is None:
+            _loopback(ray)
         try:
             ray.init(
                 address=address, include_dashboard=False, log_to_driver=False,
@@ -116,10 +129,10 @@ class _Worker:
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         import numpy as np
 
-        from translator.bulk.items import translate_items
+        from translator.bulk.items import translate_isolated
 
         items = [pickle.loads(payload) for payload in batch["item"]]
-        results = translate_items(self.translator, items)
+        results = translate_isolated(self.translator, items)
         return {"result": np.array([pickle.dumps(r) for r in results], dtype=object)}
 
 

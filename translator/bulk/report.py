@@ -45,7 +45,7 @@ def _entry(line: bytes) -> dict[str, Any] | None:
     """A report line as a dict, or ``None`` when it is not one of ours."""
     try:
         entry = json.loads(line.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
         return None

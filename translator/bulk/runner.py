@@ -11,6 +11,8 @@ uninterrupted run's.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import replace
@@ -28,6 +30,8 @@ from translator.formats.xliff import Version
 from translator.io import (
     ARTICLE_SUFFIXES,
     check_output,
+    digest,
+    output_name,
     remove_partials,
     unique_output_name,
     write_atomic,
@@ -109,11 +113,8 @@ def run(
             if jsonl is not None:
                 offset = jsonl.write(result)
             elif result.translation is not None:
-                output = resume.outputs.get((result.id, mark[0])) or unique_output_name(
-                    result.id, taken
-                )
-                taken.add(output.casefold())
-                write_atomic(within(target, output), result.translation.text, clean=False)
+                earlier = resume.outputs.get((result.id, mark[0]))
+                result, output = _write_output(result, source_path, target, earlier, taken)
             if xliff is not None and result.translation is not None:
                 _write_xliff(result, Path(xliff), output, xliff_taken, xliff_version)
             manifest.add(result, output, offset, mark)
@@ -124,10 +125,56 @@ def run(
                 pending = 0
         yield from resume.drain()
         resume.finish()
+    except OSError as error:  # a full disk: what was written stays, a rerun resumes
+        problem = f"cannot be written ({error.strerror or error}); rerun to resume"
+        raise OutputFileError(path=target, problem=problem) from None
     finally:
-        if jsonl is not None:
-            jsonl.close()
-        manifest.close()
+        with contextlib.suppress(OSError):  # a full disk fails the last flush too
+            if jsonl is not None:
+                jsonl.close()
+            manifest.close()
+
+
+def _foreign(output: Path, report: Path) -> bool:
+    """Whether a JSONL output holds data that no bulk run's report accounts for."""
+    try:
+        return output.stat().st_size > 0 and (not report.is_file() or report.stat().st_size == 0)
+    except OSError:
+        return False
+
+
+# What a full or failing disk says: the run stops (a rerun resumes). Any other failure
+# to write one output (a name too long, a folder in the way) fails that item only.
+_DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
+
+
+def _write_output(
+    result: ItemResult, source: Path, target: Path, earlier: str | None, taken: set[str]
+) -> tuple[ItemResult, str | None]:
+    """Write a translated item under ``target``; the result (failed, if its output
+    cannot be written) and the output's name."""
+    assert result.translation is not None
+    output = earlier or unique_output_name(result.id, taken)
+    # A folder has that name: one written already, or an input folder's mirror to come.
+    while _is_dir(within(target, output)) or _is_dir(source / output):
+        taken.add(output.casefold())
+        output = unique_output_name(result.id, taken)
+    taken.add(output.casefold())
+    try:
+        write_atomic(within(target, output), result.translation.text, clean=False)
+    except OutputFileError as error:
+        if error.fields.get("errno") in _DISK_ERRORS:
+            raise
+        reason = f"output {output} cannot be written: {error.fields['problem']}"
+        return replace(result, status="failed", reason=reason, translation=None), None
+    return result, output
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long: no folder has it
+        return False
 
 
 def _formatted(items: Iterator[Item], format: str) -> Iterator[Item]:
@@ -150,6 +197,9 @@ def _check_paths(source: Path, target: Path, report: Path, translator: Translato
         problem = f"cannot be written ({error.strerror or error})"
         raise OutputFileError(path=target, problem=problem) from None
     _check_memory(target if to_jsonl else target / REPORT_NAME, source, report, translator)
+    if to_jsonl and _foreign(target, report):
+        problem = "exists, and no report of a bulk run says it wrote it; nothing was changed"
+        raise OutputFileError(path=target, problem=problem + " (choose another output)")
     walked = (
         source.is_dir()
         and report.resolve().is_relative_to(source.resolve())
@@ -202,9 +252,13 @@ def _write_xliff(
     if is_wire(translation.text):
         translation.warnings.append("no XLIFF written: XLIFF is written for text articles only")
         return
-    name = output or unique_output_name(result.id, taken)
+    stem = (output or output_name(result.id)).rpartition(".")[0]
+    name, serial = f"{stem}.xlf", 0
+    while name.casefold() in taken:  # a.txt and a.json, a repeated id: one file each
+        serial += 1
+        name = f"{stem}~{digest(f'{result.id}#{serial}')}.xlf"
     taken.add(name.casefold())
-    path = within(folder, name.rpartition(".")[0] + ".xlf")
+    path = within(folder, name)
     document = xliff_mod.document(result.id, translation.text, translation.units)
     try:
         xliff_mod.write(path, [document], version)

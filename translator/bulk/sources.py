@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, Protocol
 
 from translator.errors import ArchiveError, InputFileError, TranslatorError
 from translator.io import ARTICLE_SUFFIXES, WIRE_SUFFIXES, decode_noted, read_noted
@@ -144,7 +144,8 @@ def count_items(path: str | os.PathLike[str], exclude: tuple[Path, ...] = ()) ->
     if kind == "jsonl":
         opener = gzip.open if source.name.lower().endswith(".gz") else open
         with opener(source, "rb") as raw:
-            return sum(1 for line in raw if line.strip())
+            lines = _lines(raw, _COUNT_CHUNK)
+            return sum(1 for _, line in lines if line is None or bool(line.strip()))
     return sum(1 for _ in (_zip if kind == "zip" else _tar)(source, 0, read=False))
 
 
@@ -175,19 +176,22 @@ def _folder(
             item_id = path.relative_to(root).as_posix()
             if path.is_symlink():
                 yield Item(item_id, problem="symbolic link refused")
-                continue
-            if not read:
+            elif not path.is_file():  # reading a FIFO or a device would hang or never end
+                yield Item(item_id, problem="not a regular file (a FIFO or a device) refused")
+            elif not read:
                 yield Item(item_id)
-                continue
-            if path.stat().st_size > max_bytes:
-                yield Item(item_id, problem=f"larger than --max-bytes ({max_bytes} bytes)")
-                continue
-            try:
-                data = path.read_bytes()
-            except OSError as error:
-                yield Item(item_id, problem=error.strerror or str(error))
-                continue
-            yield _article(item_id, data, max_bytes)
+            else:
+                yield _file(item_id, path, max_bytes)
+
+
+def _file(item_id: str, path: Path, max_bytes: int) -> Item:
+    """A file of a folder as an item, never more than ``max_bytes`` of it read."""
+    try:
+        with open(path, "rb") as stream:
+            data = _read_limited(stream, max_bytes)
+    except OSError as error:
+        return Item(item_id, problem=error.strerror or str(error))
+    return _article(item_id, data, max_bytes)
 
 
 def unsafe_name(name: str) -> str | None:
@@ -285,11 +289,35 @@ def _jsonl(path: Path, text_field: str, id_field: str | None, max_bytes: int) ->
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
         with opener(path, "rb") as raw:
-            for number, line in enumerate(raw, start=1):
-                if line.strip():
+            for number, line in _lines(raw, max_bytes):
+                if line is None:
+                    problem = f"larger than --max-bytes ({max_bytes} bytes)"
+                    yield Item(f"line {number}", problem=problem)
+                elif line.strip():
                     yield _record(line, number, text_field, id_field, max_bytes)
-    except (OSError, EOFError) as error:
+    except (OSError, EOFError, zlib.error) as error:
         raise ArchiveError(path=path, problem=f"unreadable JSONL: {error}") from None
+
+
+_COUNT_CHUNK = 1 << 20
+
+
+class _Lines(Protocol):
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
+def _lines(raw: _Lines, limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """The numbered lines of ``raw``; ``None`` for one longer than ``limit``, which is
+    skipped without ever being held whole (a small .gz may hold one huge line)."""
+    number = 0
+    while line := raw.readline(limit + 2):
+        number += 1
+        if len(line) <= limit + 1 or line.endswith(b"\n"):
+            yield number, line
+            continue
+        while (rest := raw.readline(_COUNT_CHUNK)) and not rest.endswith(b"\n"):
+            pass
+        yield number, None
 
 
 def _record(
@@ -302,6 +330,8 @@ def _record(
         record = json.loads(line)
     except ValueError as error:
         return Item(fallback_id, problem=f"not JSON: {error}")
+    except RecursionError:
+        return Item(fallback_id, problem="not JSON this program reads: nested too deeply")
     if not isinstance(record, dict):
         return Item(fallback_id, problem="not a JSON object")
     item_id = str(record.get(id_field, fallback_id)) if id_field else fallback_id

@@ -10,6 +10,7 @@ corrupt package, an unknown device or compute type); 130 interrupted.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -103,6 +104,14 @@ QuoteStyleOption = Annotated[
 OfflineOption = Annotated[
     bool, typer.Option("--offline", help="Never download a model; fail if none is installed.")
 ]
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="An installed model by name (translator models list) instead of the newest LANG→en.",
+    ),
+]
+DeviceOption = Annotated[str, typer.Option("--device", help="cpu or cuda.")]
 BeamOption = Annotated[int, typer.Option("--beam-size", min=1, help="Beam width.")]
 MaxLengthOption = Annotated[
     int | None,
@@ -134,6 +143,46 @@ def main(
     ] = False,
 ) -> None:
     """Offline Danish→English translation of news wire copy."""
+    # Messages and listings never fail on a stream that cannot carry æ, ø, å (LANG=C on
+    # an old system, PYTHONIOENCODING=ascii); a translation is checked in write_out.
+    for stream in (sys.stdout, sys.stderr):
+        if not _carries(stream, "æøå“”„»«–"):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="backslashreplace")
+
+
+def _carries(stream: Any, text: str) -> bool:
+    try:
+        text.encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def write_out(text: str) -> None:
+    """Write a command's result to standard output, whole or not at all: a stream that
+    cannot carry it, a full disk or a closed pipe is one line and exit code 1."""
+    from translator.errors import OutputFileError
+
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError) as error:
+        char = text[error.start] if isinstance(error, UnicodeEncodeError) else "text"
+        problem = (
+            f"the {encoding} stream cannot carry {char!r}; set PYTHONIOENCODING=utf-8 "
+            "(or LANG=C.UTF-8), or write to a file with -o"
+        )
+        fail(OutputFileError(path="standard output", problem=problem))
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `| head` closed it: nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(1) from None
+    except OSError as error:
+        fail(OutputFileError(path="standard output", problem=error.strerror or str(error)))
 
 
 def download_bar(name: str) -> Callable[[int, int | None], None]:
@@ -163,6 +212,7 @@ def translator_options(
     tm: Path | None,
     no_tm: bool,
     offline: bool,
+    model: str | None = None,
     **decoding: Any,
 ) -> dict[str, Any]:
     """The Translator options that ``translate`` and ``bulk`` share; ``decoding`` are
@@ -176,6 +226,7 @@ def translator_options(
         "decoding": DecodingOptions(beam_size, max_decoding_length, **decoding),
         "translation_memory": None if no_tm else memory_path(tm),
         "install": not offline,
+        "model": model,
         "progress": download_bar(f"{SOURCE_LANGUAGE}-en"),
     }
 

@@ -12,9 +12,11 @@ import typer
 
 from translator.cli.app import (
     BeamOption,
+    DeviceOption,
     FormatOption,
     GlossaryOption,
     MaxLengthOption,
+    ModelOption,
     NoDefaultGlossary,
     NoTmOption,
     OfflineOption,
@@ -61,6 +63,8 @@ def bulk_cli(
     ] = 2,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles a batch.")] = 64,
     offline: OfflineOption = False,
+    model: ModelOption = None,
+    device: DeviceOption = "cpu",
     glossary: GlossaryOption = None,
     no_default_glossary: NoDefaultGlossary = False,
     quote_style: QuoteStyleOption = "source",
@@ -116,7 +120,7 @@ def bulk_cli(
     running: Generator[bulk.ItemResult, None, None] | None = None
     options = translator_options(
         glossary, no_default_glossary, quote_style, beam_size, max_decoding_length, tm, no_tm,
-        offline,
+        offline, model=model, device=device,
     )  # fmt: skip
     try:
         translator = Translator(**options)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -14,13 +14,10 @@ from translator.cli.app import (
 )
 from translator.errors import TranslatorError
 
-if TYPE_CHECKING:
-    pass
-
 
 @models_app.command("list")
 def models_list_cli() -> None:
-    """List the installed Argos translation models.
+    """List the installed translation models: pair, version, name, folder.
 
     Example: translator models list
     """
@@ -30,28 +27,46 @@ def models_list_cli() -> None:
     if not found:
         typer.echo(f"no models installed in {packages_dir()}", err=True)
     for model in found:
-        typer.echo(f"{model.name}\t{model.version}\t{model.path}")
+        typer.echo(f"{model.name}\t{model.version}\t{model.package}\t{model.path}")
 
 
 @models_app.command("install")
 def models_install_cli(
-    what: Annotated[str, typer.Argument(help="A pair such as da-en, or an .argosmodel file.")],
+    what: Annotated[
+        str,
+        typer.Argument(
+            help="A pair such as da-en (from the Argos index), an .argosmodel file, or a "
+            "CTranslate2 model folder or .zip with its SentencePiece model(s)."
+        ),
+    ],
+    from_code: Annotated[
+        str | None, typer.Option("--from", help="Source language, if the files do not say.")
+    ] = None,
+    to_code: Annotated[
+        str | None, typer.Option("--to", help="Target language, if the files do not say.")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Install under this name (for --model NAME).")
+    ] = None,
 ) -> None:
-    """Install a model from the Argos index (da-en) or from an offline .argosmodel file.
+    """Install a model: from the Argos index (da-en), an offline .argosmodel file, or a
+    CTranslate2 model you bring (a folder or .zip: quickmt's model.bin, config.json,
+    src.spm.model, tgt.spm.model; OPUS-MT's source.spm, target.spm). It must load and
+    translate a sentence before it replaces anything.
 
-    Example: translator models install translate-da_en-1_0.argosmodel
+    Example: translator models install quickmt-da-en/ --name quickmt-da-en
     """
     from translator.engines.packages import install_file, install_from_index
 
     try:
-        if what.endswith(".argosmodel") or Path(what).exists():
-            info = install_file(what)
+        if what.endswith((".argosmodel", ".zip")) or Path(what).exists():
+            info = install_file(what, from_code=from_code, to_code=to_code, name=name)
         else:
-            from_code, _, to_code = what.partition("-")
-            info = install_from_index(from_code, to_code or "en", download_bar(what))
+            pair_from, _, pair_to = what.partition("-")
+            info = install_from_index(pair_from, pair_to or "en", download_bar(what))
     except TranslatorError as error:
         fail(error)
-    typer.echo(f"installed {info.name} {info.version} in {info.path}")
+    typer.echo(f"installed {info.name} {info.version} as {info.package} in {info.path}")
 
 
 @models_app.command("remove")

@@ -9,8 +9,10 @@ import typer
 
 from translator.cli.app import (
     BeamOption,
+    DeviceOption,
     GlossaryOption,
     MaxLengthOption,
+    ModelOption,
     NoDefaultGlossary,
     NoTmOption,
     OfflineOption,
@@ -64,6 +66,8 @@ def serve_cli(
         typer.Option("--cors-origin", help="Allow browser calls from this origin (repeatable)."),
     ] = None,
     offline: OfflineOption = False,
+    model: ModelOption = None,
+    device: DeviceOption = "cpu",
     glossary: GlossaryOption = None,
     no_default_glossary: NoDefaultGlossary = False,
     quote_style: QuoteStyleOption = "source",
@@ -89,7 +93,8 @@ def serve_cli(
 
     options = translator_options(
         glossary, no_default_glossary, quote_style, beam_size, max_decoding_length, tm, no_tm,
-        offline, inter_threads=1,  # the batcher sends one batch at a time: every core on it
+        offline, model=model, device=device,
+        inter_threads=1,  # the batcher sends one batch at a time: every core on it
     )  # fmt: skip
     try:
         settings = ServerOptions(

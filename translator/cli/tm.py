@@ -35,10 +35,12 @@ def tm_export_cli(
     try:
         memory = tm or default_path()
         target = check_output(path, memory)  # the memory itself is never the output
-        count = tmx.export(TranslationMemory(memory), target)
+        done = tmx.export(TranslationMemory(memory), target)
     except TranslatorError as error:
         fail(error)
-    typer.echo(f"wrote {count} segments to {path}", err=True)
+    for line in done.skipped:
+        typer.echo(f"warning: {path}: skipped the segment {line}", err=True)
+    typer.echo(f"wrote {done.written} segments to {path}", err=True)
 
 
 @tm_app.command("import")
@@ -65,7 +67,9 @@ def tm_import_cli(
     try:
         memory = TranslationMemory(tm or default_path())
         for path in paths:
-            count = tmx.import_file(path, memory, origin)  # type: ignore[arg-type]
-            typer.echo(f"{path}: {count} segments added", err=True)
+            done = tmx.import_file(path, memory, origin)  # type: ignore[arg-type]
+            for line in done.skipped:
+                typer.echo(f"warning: {path}: skipped the unit {line}", err=True)
+            typer.echo(f"{path}: {done.written} segments added", err=True)
     except TranslatorError as error:
         fail(error)

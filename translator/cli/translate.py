@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
 
@@ -11,9 +10,11 @@ import typer
 from translator.cli.app import (
     CORES,
     BeamOption,
+    DeviceOption,
     FormatOption,
     GlossaryOption,
     MaxLengthOption,
+    ModelOption,
     NoDefaultGlossary,
     NoTmOption,
     OfflineOption,
@@ -23,6 +24,7 @@ from translator.cli.app import (
     app,
     fail,
     translator_options,
+    write_out,
 )
 from translator.errors import TranslatorError
 
@@ -45,6 +47,7 @@ def translate_cli(
         typer.Option("--from", help="Force the source language (an installed LANG→en model)."),
     ] = None,
     offline: OfflineOption = False,
+    model: ModelOption = None,
     glossary: GlossaryOption = None,
     no_default_glossary: NoDefaultGlossary = False,
     quote_style: QuoteStyleOption = "source",
@@ -53,7 +56,7 @@ def translate_cli(
     compute_type: Annotated[
         str, typer.Option("--compute-type", help="CTranslate2 compute type.")
     ] = "auto",
-    device: Annotated[str, typer.Option("--device", help="cpu or cuda.")] = "cpu",
+    device: DeviceOption = "cpu",
     threads: Annotated[
         int,
         typer.Option("--threads", min=0, max=CORES * 4, help="Threads (0: one per core)."),
@@ -85,7 +88,7 @@ def translate_cli(
 
     options = translator_options(
         glossary, no_default_glossary, quote_style, beam_size, max_decoding_length, tm, no_tm,
-        offline, compute_type=compute_type, device=device, intra_threads=threads,
+        offline, model=model, compute_type=compute_type, device=device, intra_threads=threads,
         inter_threads=1,  # one article is one batch
     )  # fmt: skip
     try:
@@ -100,7 +103,7 @@ def translate_cli(
         for warning in result.warnings:
             typer.echo(f"{'notice' if not result.translated else 'warning'}: {warning}", err=True)
     if output is None:
-        sys.stdout.write(render(result, as_json))
+        write_out(render(result, as_json))
 
 
 @app.command("detect")

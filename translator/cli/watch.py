@@ -12,8 +12,10 @@ import typer
 
 from translator.cli.app import (
     BeamOption,
+    DeviceOption,
     GlossaryOption,
     MaxLengthOption,
+    ModelOption,
     NoDefaultGlossary,
     NoTmOption,
     OfflineOption,
@@ -43,6 +45,8 @@ def watch_cli(
         bool, typer.Option("--no-events", help="Scan only; ignore file events (watchfiles).")
     ] = False,
     offline: OfflineOption = False,
+    model: ModelOption = None,
+    device: DeviceOption = "cpu",
     glossary: GlossaryOption = None,
     no_default_glossary: NoDefaultGlossary = False,
     quote_style: QuoteStyleOption = "source",
@@ -68,7 +72,7 @@ def watch_cli(
         signal.signal(number, lambda *_: stop.set())
     options = translator_options(
         glossary, no_default_glossary, quote_style, beam_size, max_decoding_length, tm, no_tm,
-        offline,
+        offline, model=model, device=device,
     )  # fmt: skip
     try:
         translator = Translator(**options)

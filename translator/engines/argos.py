@@ -1,23 +1,25 @@
-"""Argos Translate packages run directly on SentencePiece and CTranslate2.
+"""Argos Translate packages and CTranslate2 model folders run directly on CTranslate2.
 
 ``argostranslate.translate`` is never imported: it costs about 6 s and 750 MB (stanza,
 torch, spacy) and splits sentences with a model it downloads. This engine decodes as
 ``argostranslate.translate`` does for the same package (target prefix, unknown-token
 replacement, length penalty 0.2, beam 4), so a sentence gets the same English, but
 sends all sentences in a few large token-based batches instead of one per paragraph.
+Which files are the model and its tokenizer is read by :mod:`~translator.engines.layout`.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from translator.engines.base import Alignment, Hypothesis
+from translator.engines.layout import read_layout
+from translator.engines.tokenizers import Spans
 from translator.errors import EngineError, ModelLoadError
 
 # A runaway decode (no </s>) is cut at LENGTH_RATIO × the input's tokens + LENGTH_SLACK.
@@ -33,11 +35,12 @@ COMPLETION_BEAM = 2
 
 
 class ArgosEngine:
-    """Translate with an installed Argos package's SentencePiece and CTranslate2 models.
+    """Translate with an installed package's tokenizer and CTranslate2 model.
 
     Args:
-        package_dir: The installed package folder (with ``metadata.json``, ``model/``
-            and ``sentencepiece.model``).
+        package_dir: The installed package folder (an Argos package: ``metadata.json``,
+            ``model/`` and ``sentencepiece.model`` or ``bpe.model``), or a CTranslate2
+            model folder with its SentencePiece model(s).
         beam_size: Beam width (argostranslate uses 4).
         max_decoding_length: Hard cap on output tokens per sentence (default 256, as
             CTranslate2 and argostranslate).
@@ -66,7 +69,6 @@ class ArgosEngine:
         max_batch_tokens: int = 1024,
     ) -> None:
         import ctranslate2
-        import sentencepiece
 
         cores = os.cpu_count() or 1
         inter_threads = inter_threads or cores
@@ -77,13 +79,11 @@ class ArgosEngine:
         self.length_ratio = length_ratio
         self.max_batch_tokens = max_batch_tokens
         try:
-            metadata = json.loads((self.package_dir / "metadata.json").read_text("utf-8"))
-            self.target_prefix: str = metadata.get("target_prefix", "")
-            self._sp = sentencepiece.SentencePieceProcessor(
-                model_file=str(self.package_dir / "sentencepiece.model")
-            )
+            self.layout = read_layout(self.package_dir)
+            self.target_prefix: str = self.layout.target_prefix
+            self._tokenizer = self.layout.tokenizer()
             self._translator = ctranslate2.Translator(
-                str(self.package_dir / "model"),
+                str(self.layout.model_dir),
                 device=device,
                 compute_type=compute_type,
                 inter_threads=inter_threads,
@@ -96,17 +96,10 @@ class ArgosEngine:
     def fingerprint(self) -> str:
         """A checksum of the model files and the decoding options (translation memory key)."""
         digest = hashlib.sha256()
-        for name in (
-            "metadata.json",
-            "sentencepiece.model",
-            "model/config.json",
-            "model/model.bin",
-        ):
-            path = self.package_dir / name
-            if path.exists():
-                with open(path, "rb") as data:
-                    while chunk := data.read(1 << 20):
-                        digest.update(chunk)
+        for path in self.layout.files():
+            with open(path, "rb") as data:
+                while chunk := data.read(1 << 20):
+                    digest.update(chunk)
         options = f"beam={self.beam_size};max={self.max_decoding_length};ratio={self.length_ratio}"
         return f"{digest.hexdigest()[:32]};{options}"
 
@@ -118,9 +111,7 @@ class ArgosEngine:
         return min(self.max_decoding_length, 1 << (bound - 1).bit_length())
 
     def _decode(self, tokens: Sequence[str]) -> str:
-        value: str = self._sp.decode_pieces(list(tokens)).replace("▁", " ").replace("_", " ")
-        if self.target_prefix and value.startswith(self.target_prefix):
-            value = value[len(self.target_prefix) :]
+        value = self._tokenizer.decode(tokens)
         return value[1:] if value.startswith(" ") else value
 
     def translate_batch(self, sentences: list[str]) -> list[str]:
@@ -160,19 +151,20 @@ class ArgosEngine:
 
     def _encode(
         self, sentences: list[str], alignment: bool
-    ) -> tuple[list[list[str]], list[list[tuple[int, int]] | None]]:
+    ) -> tuple[list[list[str]], list[Spans | None]]:
         """The pieces of each sentence, and (for alignment) their character spans."""
         if not alignment:
-            return self._sp.encode(sentences, out_type=str), [None] * len(sentences)
-        protos = self._sp.encode(sentences, return_type="proto")
-        encoded = [[p.piece for p in proto.pieces] for proto in protos]
-        return encoded, [_char_spans(s, proto) for s, proto in zip(sentences, protos, strict=True)]
+            return self.layout.source(self._tokenizer.encode(sentences)), [None] * len(sentences)
+        encoded, spans = self._tokenizer.encode_spans(sentences)
+        if self.layout.source_prefix:  # the language token attends to no word
+            spans = [[(0, 0), *s] if s is not None else None for s in spans]
+        return self.layout.source(encoded), spans
 
     def complete(self, sentences: list[str], prefixes: list[str]) -> list[Hypothesis]:
         """The best translation of each sentence that begins with its English prefix,
         with its alignment: the model writes the rest of the sentence itself."""
         encoded, spans = self._encode(sentences, True)
-        forced = [self._target(pieces) for pieces in self._sp.encode(prefixes, out_type=str)]
+        forced = [self._target(pieces) for pieces in self._tokenizer.encode_target(prefixes)]
         longest = max((len(f) for f in forced), default=0)
         limit = max([self._limit(len(e)) for e in encoded] + [longest + LENGTH_SLACK])
         outputs = self._run(
@@ -185,8 +177,8 @@ class ArgosEngine:
 
     def score(self, sentences: list[str], outputs: list[str]) -> list[float]:
         """The model's mean log-probability per token of each output (its end included)."""
-        source = self._sp.encode(sentences, out_type=str)
-        target = [self._target(pieces) for pieces in self._sp.encode(outputs, out_type=str)]
+        source = self.layout.source(self._tokenizer.encode(sentences))
+        target = [self._target(pieces) for pieces in self._tokenizer.encode_target(outputs)]
         try:
             results = self._translator.score_batch(
                 source, target, max_batch_size=self.max_batch_tokens, batch_type="tokens"
@@ -233,18 +225,19 @@ class ArgosEngine:
             raise EngineError(problem=str(error)) from None
         return outputs
 
-    def _hypotheses(
-        self, output: Any, source_spans: list[tuple[int, int]] | None
-    ) -> list[Hypothesis]:
+    def _hypotheses(self, output: Any, source_spans: Spans | None) -> list[Hypothesis]:
         found = []
         for rank, tokens in enumerate(output.hypotheses):
             finished = bool(tokens) and tokens[-1] == END_TOKEN
             pieces = tokens[:-1] if finished else tokens
+            rows = output.attention[rank] if output.attention else None
+            if self.target_prefix and pieces[:1] == [self.target_prefix]:
+                pieces, rows = pieces[1:], rows[1:] if rows else rows
             text = self._decode(pieces)
             score = float(output.scores[rank]) if output.scores else None
             links = None
-            if source_spans is not None and output.attention:
-                links = self._align(pieces, output.attention[rank], source_spans, text)
+            if source_spans is not None and rows:
+                links = self._align(pieces, rows, source_spans, text)
             found.append(Hypothesis(text, score, finished, links))
         return found
 
@@ -252,20 +245,13 @@ class ArgosEngine:
         self,
         pieces: Sequence[str],
         attention: Sequence[Sequence[float]],
-        source_spans: list[tuple[int, int]],
+        source_spans: Spans,
         text: str,
     ) -> Alignment | None:
         """Link each target piece to the source piece it attends to most."""
-        offset = 0
-        spans = []
-        for piece in pieces:
-            surface = piece.replace("▁", " ")
-            spans.append((offset, offset + len(surface)))
-            offset += len(surface)
-        joined = "".join(piece.replace("▁", " ") for piece in pieces)
-        shift = len(joined) - len(joined.lstrip(" ")) if joined.startswith(" ") else 0
-        if self.target_prefix or joined[shift:] != text:
-            return None  # byte pieces or unknowns: no reliable character offsets
+        spans = self._tokenizer.target_spans(pieces, text)
+        if spans is None:
+            return None
         links = []
         for (t0, t1), row in zip(spans, attention, strict=False):
             weights = list(row[: len(source_spans)])
@@ -273,17 +259,5 @@ class ArgosEngine:
                 continue
             best = max(range(len(weights)), key=weights.__getitem__)
             s0, s1 = source_spans[best]
-            links.append((s0, s1, max(0, t0 - shift), max(0, t1 - shift)))
+            links.append((s0, s1, t0, t1))
         return Alignment(tuple(links))
-
-
-def _char_spans(sentence: str, proto: Any) -> list[tuple[int, int]]:
-    """Character offsets of each piece of ``proto`` (SentencePiece gives byte offsets)."""
-    chars = []
-    for index, char in enumerate(sentence):
-        chars.extend([index] * len(char.encode("utf-8")))
-    chars.append(len(sentence))
-    return [
-        (chars[min(p.begin, len(chars) - 1)], chars[min(p.end, len(chars) - 1)])
-        for p in proto.pieces
-    ]

@@ -233,23 +233,30 @@ def engine_for_language(
     *,
     install: bool = False,
     progress: Callable[[int, int | None], None] | None = None,
+    model: str | None = None,
 ) -> Engine:
-    """Load the Argos ``language``→English package as an engine.
+    """Load the installed ``language``→English package as an engine.
 
     Args:
         language: The source language.
         options: How to decode.
         install: Download and install the package from the Argos index if missing.
         progress: Called with (bytes done, total or None) while downloading.
+        model: The installed package of this name instead of the newest
+            ``language``→English package (a model for several languages may name
+            them as a group: ``gmq-en``).
 
     Raises:
         ModelNotInstalledError: no such package is installed (or could be installed).
+        ModelNotFoundError: no package is called ``model``.
         ModelLoadError: the package is there but cannot be loaded.
     """
-    from translator.engines.packages import ensure_model
+    from translator.engines.packages import ensure_model, find_named
 
-    model = ensure_model(language, TARGET_LANGUAGE, offline=not install, progress=progress)
-    return engine_from_package(model.path, options)
+    if model:
+        return engine_from_package(find_named(model).path, options)
+    found = ensure_model(language, TARGET_LANGUAGE, offline=not install, progress=progress)
+    return engine_from_package(found.path, options)
 
 
 def engine_from_package(

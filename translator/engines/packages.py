@@ -25,12 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from translator.errors import ModelInstallError, ModelNotInstalledError
+from translator.engines.layout import BPE_FILE, read_layout, read_metadata
+from translator.errors import ModelInstallError, ModelNotFoundError, ModelNotInstalledError
 
 ProgressCallback = Callable[[int, int | None], None]
 """Called with (bytes so far, total bytes or None) while a package downloads."""
 
-_REQUIRED = ("metadata.json", "model/model.bin")
+# Files that mark a CTranslate2 model folder at the top of a zip archive.
+_MODEL_FILES = frozenset({"model.bin", "config.json", "metadata.json"})
 _TIMEOUT_S = 30
 _CHUNK = 1 << 16
 
@@ -49,6 +51,11 @@ class ModelInfo:
         """The pair as ``da-en``."""
         return f"{self.from_code}-{self.to_code}"
 
+    @property
+    def package(self) -> str:
+        """The package's own name (its folder's): what ``--model NAME`` chooses."""
+        return self.path.name
+
 
 def packages_dir() -> Path:
     """Return the folder Argos installs packages into (created if missing)."""
@@ -63,19 +70,11 @@ def packages_dir() -> Path:
     return path
 
 
-def _read_metadata(folder: Path) -> dict[str, Any] | None:
-    try:
-        metadata = json.loads((folder / "metadata.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return metadata if isinstance(metadata, dict) else None
-
-
 def installed_models() -> list[ModelInfo]:
     """List the installed translation packages, sorted by pair."""
     found = []
     for folder in sorted(packages_dir().iterdir()):
-        metadata = _read_metadata(folder) if folder.is_dir() else None
+        metadata = read_metadata(folder) if folder.is_dir() else None
         if metadata and metadata.get("from_code") and metadata.get("to_code"):
             if metadata.get("type", "translate") == "translate":
                 found.append(
@@ -93,6 +92,18 @@ def find_model(from_code: str, to_code: str = "en") -> ModelInfo | None:
     """Return the installed ``from_code``→``to_code`` package with the highest version."""
     matches = [m for m in installed_models() if (m.from_code, m.to_code) == (from_code, to_code)]
     return max(matches, key=lambda m: _version_key(m.version)) if matches else None
+
+
+def find_named(name: str) -> ModelInfo:
+    """Return the installed package called ``name`` (``models list`` shows the names).
+
+    Raises:
+        ModelNotFoundError: no package has that name.
+    """
+    for model in installed_models():
+        if model.package == name:
+            return model
+    raise ModelNotFoundError(name=name)
 
 
 def _version_key(version: str) -> tuple[int, ...]:
@@ -114,23 +125,23 @@ def _member_names(path: Path) -> list[str]:
     return names
 
 
-def _check_archive(path: Path) -> str:
-    """Validate an ``.argosmodel`` archive; return its single top-level folder name."""
+def _extract(path: Path, staging: Path) -> Path:
+    """Extract a zip archive into ``staging``; return the folder that holds the model
+    (its single top-level folder, or ``staging`` when the files lie at the top)."""
     names = _member_names(path)
-    tops = {PurePosixPath(name).parts[0] for name in names if name.strip("/")}
     unsafe = [n for n in names if n.startswith("/") or ".." in PurePosixPath(n).parts]
-    if len(tops) != 1 or unsafe:
+    if unsafe:
+        raise ModelInstallError(source=path, problem=f"unsafe archive member {unsafe[0]}")
+    tops = {PurePosixPath(name).parts[0] for name in names if name.strip("/")}
+    at_top = [n for n in names if "/" not in n.strip("/")]
+    if len(tops) != 1 and not any(PurePosixPath(n).name in _MODEL_FILES for n in at_top):
         raise ModelInstallError(
             source=path, problem="not an Argos package (expected one top-level folder)"
         )
-    top = tops.pop()
-    missing = [f for f in _REQUIRED if f"{top}/{f}" not in names]
-    if missing or not {f"{top}/sentencepiece.model", f"{top}/bpe.model"} & set(names):
-        missing = missing or ["sentencepiece.model"]
-        raise ModelInstallError(
-            source=path, problem=f"not an Argos package (missing {', '.join(missing)})"
-        )
-    return top
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(staging)
+    only = staging / tops.pop() if len(tops) == 1 else staging
+    return only if only.is_dir() else staging
 
 
 _CODE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?")
@@ -151,52 +162,142 @@ def _metadata_problem(metadata: dict[str, Any] | None) -> str:
 
 
 def _load_problem(folder: Path) -> str:
-    """Load the package's SentencePiece and CTranslate2 models once ("" when both load),
-    so that a corrupt package never replaces a working one."""
+    """Load the model and translate one sentence with it ("" when that works), so that
+    a corrupt package never replaces a working one."""
     import ctranslate2
-    import sentencepiece
 
     try:
-        if (folder / "sentencepiece.model").exists():  # old packages have bpe.model
-            sentencepiece.SentencePieceProcessor(model_file=str(folder / "sentencepiece.model"))
-        ctranslate2.Translator(str(folder / "model"), device="cpu", intra_threads=1)
+        layout = read_layout(folder)
+        pieces = layout.source(layout.tokenizer().encode(["Det er en prøve."]))
+        model = ctranslate2.Translator(str(layout.model_dir), device="cpu", intra_threads=1)
+        prefix = [[layout.target_prefix]] if layout.target_prefix else None
+        model.translate_batch(pieces, beam_size=1, max_decoding_length=8, target_prefix=prefix)
     except (OSError, RuntimeError, ValueError) as error:
         return f"the model does not load: {str(error).splitlines()[0] if str(error) else error}"
     return ""
 
 
-def install_file(path: str | os.PathLike[str]) -> ModelInfo:
-    """Install an ``.argosmodel`` file, replacing an installed copy of the same package.
+def install_file(
+    path: str | os.PathLike[str],
+    *,
+    from_code: str | None = None,
+    to_code: str | None = None,
+    name: str | None = None,
+) -> ModelInfo:
+    """Install a model, replacing an installed copy of the same name.
+
+    ``path`` is an ``.argosmodel`` file, or a CTranslate2 translation model with its
+    SentencePiece model(s), as a folder or a zip archive (quickmt's ``model.bin``,
+    ``config.json``, ``src.spm.model``, ``tgt.spm.model``; OPUS-MT conversions'
+    ``source.spm``, ``target.spm``). A model folder is installed as an Argos package
+    (argostranslate can use it too), after it has loaded and translated a sentence.
+
+    Args:
+        path: The file or folder.
+        from_code: The source language, when the files do not say (``da``).
+        to_code: The target language, when the files do not say (``en``).
+        name: The installed package's name (default: the package's folder, or the
+            folder's or archive's name); what ``--model NAME`` chooses.
 
     Raises:
-        ModelInstallError: the file is missing, corrupt or not an Argos package; nothing
-            is left in the packages folder.
+        ModelInstallError: missing, corrupt, not a model, no languages, or it does not
+            load; nothing is left in the packages folder and nothing is replaced.
     """
     source = Path(path)
-    if not source.is_file():
-        raise ModelInstallError(source=source, problem="no such file")
-    top = _check_archive(source)
+    if not source.exists():
+        raise ModelInstallError(source=source, problem="no such file or folder")
     target_root = packages_dir()
     staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=target_root))
     try:
-        with zipfile.ZipFile(source) as archive:
-            archive.extractall(staging)
-        metadata = _read_metadata(staging / top)
-        problem = _metadata_problem(metadata) or _load_problem(staging / top)
+        unpacked = staging / "unpacked"
+        if source.is_dir():
+            folder = Path(shutil.copytree(source, unpacked / source.resolve().name))
+        else:
+            folder = _extract(source, unpacked)
+        default = folder.name if folder != unpacked else source.stem
+        package = _arrange(source, folder, staging / "package", from_code, to_code)
+        metadata = read_metadata(package)
+        problem = _metadata_problem(metadata) or _load_problem(package)
         if problem:
             raise ModelInstallError(source=source, problem=problem)
-        assert metadata is not None
-        final = target_root / top
+        final = target_root / _package_name(source, name or default)
         if final.exists():
             shutil.rmtree(final)
-        os.replace(staging / top, final)
+        os.replace(package, final)
     except (OSError, zipfile.BadZipFile) as error:
         raise ModelInstallError(source=source, problem=str(error)) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return ModelInfo(
-        metadata["from_code"], metadata["to_code"], str(metadata.get("package_version", "")), final
-    )
+    return _info(metadata, final)
+
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def _package_name(source: Path, name: str) -> str:
+    if not _NAME.fullmatch(name):
+        problem = f"'{name}' cannot name a package (letters, digits, '.', '_' and '-')"
+        raise ModelInstallError(source=source, problem=problem)
+    return name
+
+
+def _arrange(
+    source: Path, folder: Path, package: Path, from_code: str | None, to_code: str | None
+) -> Path:
+    """Move the model files of ``folder`` into ``package`` as an Argos package: the
+    CTranslate2 files in ``model/``, the tokenizer beside them, ``metadata.json`` with
+    the languages."""
+    try:
+        layout = read_layout(folder)
+    except ValueError as error:
+        raise ModelInstallError(source=source, problem=f"not an Argos package ({error})") from None
+    package.mkdir()
+    if layout.model_dir == folder:  # a CTranslate2 model folder
+        tokenizers = {layout.source_tokenizer, layout.target_tokenizer, folder / "metadata.json"}
+        (package / "model").mkdir()
+        for item in folder.iterdir():
+            if item not in tokenizers:
+                os.replace(item, package / "model" / item.name)
+        stem = BPE_FILE if layout.is_bpe else "sentencepiece.model"
+        os.replace(layout.source_tokenizer, package / stem)
+        if layout.target_tokenizer:
+            os.replace(layout.target_tokenizer, package / "target.sentencepiece.model")
+    else:
+        for item in folder.iterdir():
+            os.replace(item, package / item.name)
+    metadata = read_metadata(folder) | read_metadata(package)
+    metadata.update(_languages(source, metadata, from_code, to_code))
+    metadata.setdefault("package_version", "1.0")
+    metadata.setdefault("type", "translate")
+    arranged = read_layout(package)
+    for key in ("source_prefix", "target_prefix", "source_suffix"):
+        if getattr(arranged, key) or key in metadata:
+            metadata[key] = metadata.get(key, getattr(arranged, key))
+    (package / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n", "utf-8")
+    return package
+
+
+_PAIR = re.compile(r"(?:^|[-_.])([a-z]{2,3})[-_]([a-z]{2,3})(?:[-_.]|$)")
+
+
+def _languages(
+    source: Path, metadata: dict[str, Any], from_code: str | None, to_code: str | None
+) -> dict[str, str]:
+    """The package's languages: as given, else as its metadata or its name says."""
+    pair = _PAIR.search(source.name.lower().removesuffix(".zip"))
+    found = {
+        "from_code": from_code or metadata.get("from_code") or (pair and pair.group(1)),
+        "to_code": to_code or metadata.get("to_code") or (pair and pair.group(2)),
+    }
+    if not all(found.values()):
+        problem = "no languages in the files or the name: give them (--from da --to en)"
+        raise ModelInstallError(source=source, problem=problem)
+    return {key: str(value) for key, value in found.items()}
+
+
+def _info(metadata: dict[str, Any], folder: Path) -> ModelInfo:
+    version = str(metadata.get("package_version", ""))
+    return ModelInfo(metadata["from_code"], metadata["to_code"], version, folder)
 
 
 def remove_model(name: str) -> ModelInfo:

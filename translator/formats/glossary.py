@@ -1,8 +1,10 @@
 """Glossary files: TSV (``da<TAB>en`` header, one entry a line) and TBX termbases.
 
 A glossary file is UTF-8 TSV. Its first line that is not a ``#`` comment is the header,
-naming the languages (``da<TAB>en``) and any extra columns (``note``). Each further
-line is one entry. Later files override earlier entries for the same Danish term.
+naming the languages (``da<TAB>en``) and any extra columns: ``note``, and ``avoid``
+(English forms the target replaces, ``|``-separated: ``United States|USA`` for ``US``;
+as a termbase's deprecated terms). Each further line is one entry. Later files override
+earlier entries for the same Danish term.
 A file ending in ``.tbx`` is read as a TBX termbase (:mod:`translator.formats.tbx`).
 """
 
@@ -40,17 +42,25 @@ def parse(text: str, origin: str = "<glossary>") -> Glossary:
                 path=origin, line=number, problem="expected 'Danish<TAB>English' with both filled"
             )
         source, target = columns[0].strip(), columns[1].strip()
-        note = columns[2].strip() if len(columns) > 2 else ""
+        note = _column(header, columns, "note", 2)
+        avoid = tuple(f.strip() for f in _column(header, columns, "avoid").split("|") if f.strip())
         earlier = entries.get(source)
         if earlier is not None and earlier.target != target:
             problem = (
                 f"'{source}' → '{target}' conflicts with {earlier.origin} ('{earlier.target}')"
             )
             raise GlossaryError(path=origin, line=number, problem=problem)
-        entries[source] = Entry(source, target, note, f"{origin}:{number}")
+        entries[source] = Entry(source, target, note, f"{origin}:{number}", avoid)
     if header is None:
         raise GlossaryError(path=origin, line=1, problem="no header line 'da<TAB>en'")
     return Glossary(entries)
+
+
+def _column(header: list[str], columns: list[str], name: str, default: int = -1) -> str:
+    """The ``name`` column of a line ("" when it has none); ``default``: its place in
+    files whose header does not name it."""
+    index = header.index(name) if name in header else default
+    return columns[index].strip() if 0 <= index < len(columns) else ""
 
 
 def _is_tbx(path: str | os.PathLike[str]) -> bool:

@@ -12,26 +12,45 @@ from __future__ import annotations
 import os
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Literal
 
 from translator import __version__
 from translator.errors import ExchangeFileError
 from translator.formats.xmlio import LANG, check_text, iterparse, local, serialize, text_of
 from translator.io import write_atomic
-from translator.memory import HUMAN, MACHINE, StoredSegment, TranslationMemory, now
+from translator.memory import (
+    HUMAN,
+    MACHINE,
+    StoredSegment,
+    TranslationMemory,
+    now,
+    valid_record,
+)
 
 SOURCE, TARGET = "da", "en"
 _PROPS = ("origin", "model", "settings", "article", "record")
 Origin = Literal["human", "recorded"]
 
 
-def export(memory: TranslationMemory, path: str | os.PathLike[str]) -> int:
-    """Write every segment of ``memory`` to ``path`` as TMX 1.4b; the number written.
+@dataclass
+class Transfer:
+    """What :func:`export` or :func:`import_file` wrote.
 
-    Raises:
-        ExchangeFileError: a segment holds a character XML cannot carry.
+    Attributes:
+        written: The segments written.
+        skipped: One line for each segment left out: on export, one holding a character
+            XML cannot carry (a control character, a lone surrogate); on import, a
+            machine unit whose ``x-`` props are damaged.
     """
-    count = [0]
+
+    written: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def export(memory: TranslationMemory, path: str | os.PathLike[str]) -> Transfer:
+    """Write every segment of ``memory`` that XML can carry to ``path`` as TMX 1.4b."""
+    done = Transfer()
 
     def chunks() -> Iterator[str]:
         header = ET.Element(
@@ -43,12 +62,17 @@ def export(memory: TranslationMemory, path: str | os.PathLike[str]) -> int:
         yield '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n'
         yield f"{serialize(header)}\n<body>\n"
         for segment in memory.segments():
-            yield serialize(_unit(segment, path)) + "\n"
-            count[0] += 1
+            try:
+                unit = _unit(segment, path)
+            except ExchangeFileError as error:
+                done.skipped.append(f"{segment.source[:40]!r}: {error.fields['problem']}")
+                continue
+            yield serialize(unit) + "\n"
+            done.written += 1
         yield "</body>\n</tmx>\n"
 
     write_atomic(path, chunks())
-    return count[0]
+    return done
 
 
 def _unit(segment: StoredSegment, path: str | os.PathLike[str]) -> ET.Element:
@@ -67,7 +91,7 @@ def _unit(segment: StoredSegment, path: str | os.PathLike[str]) -> ET.Element:
 
 def import_file(
     path: str | os.PathLike[str], memory: TranslationMemory, origin: Origin = "human"
-) -> int:
+) -> Transfer:
     """Add the Danish–English units of the TMX file at ``path`` to ``memory``.
 
     Args:
@@ -75,25 +99,30 @@ def import_file(
         memory: Where the segments go.
         origin: ``human`` marks every unit human (the default: a TMX from a CAT tool
             holds people's work); ``recorded`` keeps the ``x-origin``, model and
-            settings this module wrote, for a round trip.
+            settings this module wrote, for a round trip (a machine unit whose props
+            are damaged is skipped, and said so).
 
     Returns:
-        The number of segments stored. Units without both a Danish and an English
-        variant are skipped.
+        What was stored and skipped. Units without both a Danish and an English
+        variant are left out.
 
     Raises:
         ExchangeFileError: the file is not well-formed, declares entities, or is not TMX.
     """
     segments = []
+    done = Transfer()
     root_checked = False
     for unit in iterparse(path, "tu"):
         root_checked = True
         segment = _segment(unit, origin)
-        if segment is not None:
+        if segment is not None and segment.origin == MACHINE and not valid_record(segment):
+            done.skipped.append(f"{segment.source[:40]!r}: damaged x-record or x-settings")
+        elif segment is not None:
             segments.append(segment)
     if not root_checked and not _is_tmx(path):
         raise ExchangeFileError(path=path, problem="not a TMX file (no <tmx> root)")
-    return memory.store(segments)
+    done.written = memory.store(segments)
+    return done
 
 
 def _is_tmx(path: str | os.PathLike[str]) -> bool:

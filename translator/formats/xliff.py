@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Literal
 
 from translator import __version__
-from translator.errors import ExchangeFileError
+from translator.errors import ExchangeFileError, OutputFileError
 from translator.formats.xmlio import SPACE, check_text, local, parse, serialize, text_of
 from translator.io import check_output, unique_output_name, write_atomic
 from translator.language.article import Unit
@@ -178,20 +179,36 @@ def read(path: str | os.PathLike[str]) -> list[Document]:
 
 def _read_unit(element: ET.Element, version: Version, ns: str) -> tuple[Unit, bool]:
     translatable = element.get("translate", "yes") != "no"
-    holder = element if version == "1.2" else element.find(f"{ns}segment")
-    if holder is None:
+    parts = [element] if version == "1.2" else _parts_20(element, ns)
+    if not parts:
         return Unit("", "", translatable), False
-    source = text_of(holder.find(f"{ns}source"))
-    target_element = holder.find(f"{ns}target")
-    target = text_of(target_element)
+    sources, targets, states = [], [], []
+    for part in parts:  # 2.0: the segments a CAT tool split the unit into, in order
+        source = text_of(part.find(f"{ns}source"))
+        target_element = part.find(f"{ns}target")
+        sources.append(source)
+        ignorable = local(part.tag) == "ignorable"  # whitespace between segments
+        missing = source if ignorable else ""
+        targets.append(text_of(target_element) if target_element is not None else missing)
+        state_holder = target_element if version == "1.2" else part
+        if not ignorable:
+            states.append(state_holder.get("state", "") if state_holder is not None else "")
+    source, target = "".join(sources), "".join(targets)
     if not translatable:
         return Unit(source, source), False
-    state_holder = target_element if version == "1.2" else holder
-    state = state_holder.get("state", "") if state_holder is not None else ""
+    if "\n" not in source and "\r" not in source:  # a line break would add a paragraph
+        target = _LINE_BREAK.sub(" ", target)
     machine = element.get(_MT)
     edited = machine is not None and _checksum(target) != machine
-    reviewed = bool(target.strip()) and (edited or state in _REVIEWED[version])
-    return Unit(source, target, True), reviewed
+    signed = bool(states) and all(state in _REVIEWED[version] for state in states)
+    return Unit(source, target, True), bool(target.strip()) and (edited or signed)
+
+
+_LINE_BREAK = re.compile(r"[ \t]*(?:\r\n|\r|\n|\u2028|\u2029)[ \t]*")
+
+
+def _parts_20(element: ET.Element, ns: str) -> list[ET.Element]:
+    return [child for child in element if child.tag in (f"{ns}segment", f"{ns}ignorable")]
 
 
 def merge(path: str | os.PathLike[str], output: str | os.PathLike[str]) -> list[Path]:
@@ -210,10 +227,14 @@ def merge(path: str | os.PathLike[str], output: str | os.PathLike[str]) -> list[
         return [target]
     taken: set[str] = set()
     written = []
+    folder = Path(output).resolve()
     for document in documents:
         name = unique_output_name(document.original or "article", taken)
         taken.add(name.casefold())
         target = check_output(Path(output) / name, path)
+        if not target.resolve().is_relative_to(folder):  # a symbolic link inside it
+            problem = f"would be written outside {output} (through a symbolic link)"
+            raise OutputFileError(path=Path(output) / name, problem=problem)
         write_atomic(target, document.text())
         written.append(target)
     return written

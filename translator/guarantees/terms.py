@@ -39,6 +39,8 @@ _FUNCTION_WORDS = frozenset("a an and at by for from in of on the to with".split
 #: ``Organisation`` → ``Organization`` and ``Baltic`` → ``Baltic Sea`` are, while an
 #: alignment that points at a verb (``cross``) or a paraphrase is not.
 SIMILARITY = 0.6
+#: Where American and British spelling differ inside a word (-ize/-ise, -yze/-yse).
+_SPELLING = re.compile(r"(?<=[iy])z(?=e|a|i)")
 
 
 def _closest(output: str, span: tuple[int, int], target: str) -> tuple[int, int] | None:
@@ -86,6 +88,10 @@ def _content_start(output: str, span: tuple[int, int]) -> int:
 
 def _like_a_word_of(word: str, target: str) -> bool:
     return any(_ratio(word, part) >= SIMILARITY for part in target.split())
+
+
+def _overlap(edit: Edit, span: tuple[int, int]) -> bool:
+    return edit.start < span[1] and span[0] < edit.end
 
 
 def _ratio(a: str, b: str) -> float:
@@ -136,10 +142,32 @@ class GlossaryGuarantee(BaseGuarantee):
         if not self.glossary.entries:
             return output
         edits = [Edit(m.start, m.end, m.target) for m in self._leftovers(output)]
+        edits += self._avoided(segment, output)
         for target in self._missing(segment, output):
-            for hit in re.finditer(rf"(?<!\w){re.escape(target)}(?!\w)", output, re.I):
+            # The target in another case, or in British spelling (Organisation).
+            pattern = _SPELLING.sub("[sz]", re.escape(target))
+            for hit in re.finditer(rf"(?<!\w){pattern}(?!\w)", output, re.I):
                 edits.append(Edit(hit.start(), hit.end(), target))
         return apply_edits(output, edits) if edits else output
+
+    def _avoided(self, segment: Segment, output: str) -> list[Edit]:
+        """A form its entry avoids (``United States`` for ``US``) or a termbase
+        deprecates becomes the target its Danish term wants, as often as it is missing."""
+        missing = self._missing(segment, output)
+        forms = dict(self.glossary.forbidden)
+        for match in self._matches(segment):
+            forms.update(dict.fromkeys(match.entry.avoid, match.entry.target))
+        edits: list[Edit] = []
+        for term in sorted(forms, key=len, reverse=True):  # the longest form first
+            if forms[term] not in missing:
+                continue
+            found, wanted = missing[forms[term]]
+            hits = re.finditer(rf"(?<!\w){re.escape(term)}(?![^\W_])", output)
+            free = [
+                h for h in hits if not any(e.start < h.end() and h.start() < e.end for e in edits)
+            ]
+            edits += [Edit(h.start(), h.end(), forms[term]) for h in free[: wanted - found]]
+        return edits
 
     def check(self, segment: Segment, output: str) -> list[Problem]:
         problems = []

@@ -22,12 +22,15 @@ DEBRIS = re.compile(r"⟦[^⟧]*⟧|__T\d+__|###T?\d+###|\[\[\d+\]\]|⟨\d+⟩|\
 
 @dataclass(frozen=True)
 class Entry:
-    """One glossary entry: ``source`` (Danish) becomes ``target`` (English)."""
+    """One glossary entry: ``source`` (Danish) becomes ``target`` (English); ``avoid``:
+    English forms a translation of ``source`` may take that become ``target``
+    (``United States`` for ``US``)."""
 
     source: str
     target: str
     note: str = ""
     origin: str = ""
+    avoid: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -155,7 +155,7 @@ async def _params(service: Service, request: Request) -> Params:
     if kind == "application/json":
         try:
             body = json.loads(await request.body() or b"{}")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise RequestError(problem="Invalid request: the body is not valid JSON") from None
         if not isinstance(body, dict):
             raise RequestError(problem="Invalid request: the body is not a JSON object")
