@@ -115,3 +115,26 @@ def test_lazy_tables_give_langdetects_own_probabilities(text: str) -> None:
 
     DetectorFactory.seed = 0
     assert _langdetect(text) == {g.lang: g.prob for g in detect_langs(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://www.dr.dk/nyheder/indland/2022/09/21/artikel?utm_source=ritzau",
+        "Kilde: redaktion@ritzau.dk",
+        "www.ritzau.dk/nyheder",
+    ],
+)
+def test_a_text_that_is_mostly_an_address_is_undetermined(text: str) -> None:
+    found = detect_language(text)
+    assert (found.language, found.probability) == ("und", 0.0)
+    assert "address" in found.note
+
+
+def test_an_address_alone_passes_through_unchanged(copy_engine) -> None:  # type: ignore[no-untyped-def]
+    from translator import Translator
+
+    text = "https://www.dr.dk/nyheder/indland/2022/09/21/artikel-om-noget\n"
+    result = Translator(copy_engine).translate(text)
+    assert result.text == text and not result.translated and result.source_language == "und"
+    assert copy_engine.calls == []

@@ -103,3 +103,12 @@ def test_complete_keeps_the_forced_prefix_and_scores_rank_it(installed_model: Pa
     assert forced.alignment is not None
     scores = engine.score([source] * 3, [own, forced.text, "x y z q"])
     assert len(scores) == 3 and all(s < 0 for s in scores)
+
+
+def test_underscores_the_danish_had_are_kept(copy_model: Path) -> None:
+    """argostranslate reads "_" in the English as a space; not where the Danish had
+    underscores of its own (URLs, e-mail addresses, hashtags)."""
+    engine = ArgosEngine(copy_model)
+    pieces = ["▁se", "▁www", ".", "example", ".", "dk", "/", "min", "_", "side"]
+    assert engine._decode(pieces, underscores=True) == "se www.example.dk/min_side"
+    assert engine._decode(pieces, underscores=False) == "se www.example.dk/min side"

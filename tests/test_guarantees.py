@@ -91,6 +91,7 @@ def test_problems_are_data_and_errors_pickle() -> None:
         ("Mødet er kl. 22.", ["22:00"]),
         ("Klokken var 07:19.", ["07:19"]),
         ("Det var år 5.000 f.Kr. Så kom isen.", ["5,000"]),
+        ("Hun løb på 4:41,30 og 1:09:02,5.", ["4:41.30", "1:09:02.5"]),
     ],
 )
 def test_numbers_found_with_house_style(danish: str, english: list[str]) -> None:
@@ -107,6 +108,10 @@ def test_numbers_found_with_house_style(danish: str, english: list[str]) -> None
         ("Det var år 5.000 f.Kr.", "It was the year 5 000 p.m.", ["era"]),
         ("Det var år 5.000 f.Kr.", "It was the year 5,000 BC.", []),
         ("Der kom 4 mus.", "Four mice came.", []),
+        ("Hun løb på 4:41,30.", "She ran at 4 41.30.", ["missing"]),
+        ("Hun løb på 4:41,30.", "She ran at 4:41.30.", []),
+        ("Byen er fra det 10. århundrede f.kr.", "The city is from the tenth century.", ["era"]),
+        ("Byen er fra det 10. århundrede f.kr.", "The city is from the 10th century BC.", []),
     ],
 )
 def test_numbers_checked_in_every_form(danish: str, english: str, problems: list[str]) -> None:

@@ -44,7 +44,13 @@ from translator.formats import glossary as glossary_mod
 from translator.guarantees import Guarantee, Problem, Segment, Span
 from translator.guarantees.repair import Guard, Outcome, resolve
 from translator.language import article as article_mod
-from translator.language.detect import Detection, detect_language, detector_version, release_tables
+from translator.language.detect import (
+    UNDETERMINED,
+    Detection,
+    detect_language,
+    detector_version,
+    release_tables,
+)
 from translator.language.glossary import Glossary, GlossaryHit
 from translator.language.quotes import QuoteRecord, QuoteStyle
 from translator.language.segment import sentence_spans
@@ -61,7 +67,7 @@ __all__ = ["DEFAULT_GUARANTEES", "QuoteRecord", "Repair", "Translation", "Transl
 #: The guarantees a Translator keeps unless told otherwise, in the order they run.
 DEFAULT_GUARANTEES = ("glossary", "quotes", "numbers", "fluency")
 #: The ``source_language`` of a text with no prose (ISO 639-2 "undetermined").
-NO_LANGUAGE = "und"
+NO_LANGUAGE = UNDETERMINED
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -398,6 +404,9 @@ class Translator:
         if forced is not None and forced != TARGET_LANGUAGE:  # forced: nothing to detect
             return _Job(index, name, parsed, Detection(forced, 1.0), forced)
         detection = Detection(forced, 1.0) if forced else self._detect(prose, name)
+        if detection.language == NO_LANGUAGE:  # an address and little else
+            notice = f"{name}: {detection.note}; passed through unchanged"
+            return Translation(text, NO_LANGUAGE, 0.0, [notice], translated=False)
         if detection.language == TARGET_LANGUAGE:  # --from en too: English passes
             notice = f"{name}: the text is already English; passed through unchanged"
             if detection.note:
@@ -538,12 +547,7 @@ class Translator:
         for quoted in (False, True):
             texts = [s.text for s in segments if s.quoted == quoted and s.text not in human]
             settings = self._segment_settings(language, quoted)
-            for text, record in memory.machine(model, settings, texts).items():
-                key = _memory_key(Segment(text, quoted))
-                try:
-                    known[key] = _outcome_from_json(record)
-                except (ValueError, KeyError, TypeError):
-                    damaged.add(key)
+            _take_records(memory.machine(model, settings, texts), quoted, known, damaged)
         return known
 
     def _notes(self, segment: Segment, outcome: Outcome) -> tuple[Repair | None, list[str]]:
@@ -638,21 +642,34 @@ def _outcome_to_json(outcome: Outcome) -> str:
     )
 
 
-def _outcome_from_json(value: str) -> Outcome:
-    """The outcome a memory record holds.
+def _take_records(
+    records: dict[str, str], quoted: bool, known: dict[str, Outcome], damaged: set[str]
+) -> None:
+    """Remembered machine records into ``known``, by memory key; damaged ones' keys
+    into ``damaged``."""
+    for text, record in records.items():
+        key = _memory_key(Segment(text, quoted))
+        outcome = _outcome_from_json(record)
+        if outcome is None:
+            damaged.add(key)
+        else:
+            known[key] = outcome
 
-    Raises:
-        ValueError, KeyError, TypeError: the record is damaged.
-    """
-    data = json.loads(value)
-    outcome = Outcome(
-        data["text"],
-        data["technique"],
-        [Problem(*p) for p in data["fixed"]],
-        [Problem(*p) for p in data["left"]],
-    )
+
+def _outcome_from_json(value: str) -> Outcome | None:
+    """The outcome a memory record holds; ``None`` when the record is damaged."""
+    try:
+        data = json.loads(value)
+        outcome = Outcome(
+            data["text"],
+            data["technique"],
+            [Problem(*p) for p in data["fixed"]],
+            [Problem(*p) for p in data["left"]],
+        )
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
     if not isinstance(outcome.text, str) or not isinstance(outcome.technique, str):
-        raise TypeError("not a record")
+        return None
     return outcome
 
 

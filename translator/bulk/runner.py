@@ -109,12 +109,8 @@ def run(
         for result in _stream(translator, todo, batch_size, jobs, backend, ray):
             yield from resume.drain()
             mark = resume.next_mark()
-            output, offset = None, None
-            if jsonl is not None:
-                offset = jsonl.write(result)
-            elif result.translation is not None:
-                earlier = resume.outputs.get((result.id, mark[0]))
-                result, output = _write_output(result, source_path, target, earlier, taken)
+            earlier = resume.outputs.get((result.id, mark[0]))
+            result, output, offset = _write(result, jsonl, (source_path, target), earlier, taken)
             if xliff is not None and result.translation is not None:
                 _write_xliff(result, Path(xliff), output, xliff_taken, xliff_version)
             manifest.add(result, output, offset, mark)
@@ -148,12 +144,29 @@ def _foreign(output: Path, report: Path) -> bool:
 _DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
 
 
+def _write(
+    result: ItemResult,
+    jsonl: JsonlOutput | None,
+    paths: tuple[Path, Path],
+    earlier: str | None,
+    taken: set[str],
+) -> tuple[ItemResult, str | None, int | None]:
+    """Write a result to the JSONL output (its offset after) or, translated, to its
+    file (its name); the result, failed if its file cannot be written."""
+    if jsonl is not None:
+        return result, None, jsonl.write(result)
+    if result.translation is None:
+        return result, None, None
+    return (*_write_output(result, paths, earlier, taken), None)
+
+
 def _write_output(
-    result: ItemResult, source: Path, target: Path, earlier: str | None, taken: set[str]
+    result: ItemResult, paths: tuple[Path, Path], earlier: str | None, taken: set[str]
 ) -> tuple[ItemResult, str | None]:
-    """Write a translated item under ``target``; the result (failed, if its output
-    cannot be written) and the output's name."""
+    """Write a translated item under the output folder (``paths``: the input and the
+    output); the result (failed, if its output cannot be written) and its name."""
     assert result.translation is not None
+    source, target = paths
     output = earlier or unique_output_name(result.id, taken)
     # A folder has that name: one written already, or an input folder's mirror to come.
     while _is_dir(within(target, output)) or _is_dir(source / output):

@@ -110,8 +110,12 @@ class ArgosEngine:
         # Round up to a power of two so sentences share a few decoding calls.
         return min(self.max_decoding_length, 1 << (bound - 1).bit_length())
 
-    def _decode(self, tokens: Sequence[str]) -> str:
+    def _decode(self, tokens: Sequence[str], underscores: bool) -> str:
         value = self._tokenizer.decode(tokens)
+        if self._tokenizer.underscore_is_space and not underscores:
+            # argostranslate's rule (some models write spaces as "_"), except where
+            # the Danish had underscores of its own: URLs, e-mail addresses, hashtags.
+            value = value.replace("_", " ")
         return value[1:] if value.startswith(" ") else value
 
     def translate_batch(self, sentences: list[str]) -> list[str]:
@@ -138,7 +142,7 @@ class ArgosEngine:
         for limit, indexes in sorted(groups.items()):
             outputs = self._run([encoded[i] for i in indexes], limit, candidates, alignment)
             for index, output in zip(indexes, outputs, strict=True):
-                results[index] = self._hypotheses(output, spans[index])
+                results[index] = self._hypotheses(output, spans[index], sentences[index])
                 if not results[index][0].finished and limit < self.max_decoding_length:
                     retry.append(index)
         if retry:
@@ -146,7 +150,7 @@ class ArgosEngine:
                 [encoded[i] for i in retry], self.max_decoding_length, candidates, alignment
             )
             for index, output in zip(retry, outputs, strict=True):
-                results[index] = self._hypotheses(output, spans[index])
+                results[index] = self._hypotheses(output, spans[index], sentences[index])
         return results
 
     def _encode(
@@ -171,8 +175,8 @@ class ArgosEngine:
             encoded, min(limit, self.max_decoding_length), 1, True, forced, COMPLETION_BEAM
         )
         return [
-            self._hypotheses(output, source_spans)[0]
-            for output, source_spans in zip(outputs, spans, strict=True)
+            self._hypotheses(output, source_spans, sentence)[0]
+            for output, source_spans, sentence in zip(outputs, spans, sentences, strict=True)
         ]
 
     def score(self, sentences: list[str], outputs: list[str]) -> list[float]:
@@ -225,7 +229,9 @@ class ArgosEngine:
             raise EngineError(problem=str(error)) from None
         return outputs
 
-    def _hypotheses(self, output: Any, source_spans: Spans | None) -> list[Hypothesis]:
+    def _hypotheses(
+        self, output: Any, source_spans: Spans | None, sentence: str
+    ) -> list[Hypothesis]:
         found = []
         for rank, tokens in enumerate(output.hypotheses):
             finished = bool(tokens) and tokens[-1] == END_TOKEN
@@ -233,7 +239,7 @@ class ArgosEngine:
             rows = output.attention[rank] if output.attention else None
             if self.target_prefix and pieces[:1] == [self.target_prefix]:
                 pieces, rows = pieces[1:], rows[1:] if rows else rows
-            text = self._decode(pieces)
+            text = self._decode(pieces, "_" in sentence)
             score = float(output.scores[rank]) if output.scores else None
             links = None
             if source_spans is not None and rows:

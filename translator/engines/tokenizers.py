@@ -31,6 +31,9 @@ _SPACE = "▁"
 class Tokenizer(Protocol):
     """What an engine asks of a model's tokenizer."""
 
+    #: Whether argostranslate reads ``_`` in this tokenizer's output as a space.
+    underscore_is_space: bool
+
     def encode(self, sentences: list[str]) -> list[list[str]]:
         """The source pieces of each sentence."""
         ...
@@ -94,10 +97,13 @@ class SentencePieceTokenizer:
             return encoded
         return [fit(pieces, self._vocabulary) for pieces in encoded]
 
+    underscore_is_space = True
+
     def decode(self, pieces: Sequence[str]) -> str:
-        # As argostranslate: SentencePiece's own decoding, then ▁ and _ as spaces.
+        # As argostranslate: SentencePiece's own decoding, then ▁ as a space (the
+        # engine reads "_" as a space too, where the source had none).
         text: str = self._target.decode_pieces(list(pieces))
-        return text.replace(_SPACE, " ").replace("_", " ")
+        return text.replace(_SPACE, " ")
 
     def target_spans(self, pieces: Sequence[str], text: str) -> Spans | None:
         spans = []
@@ -153,6 +159,8 @@ class BPETokenizer:
         from_code: The source language (Moses's tokenizer rules).
         to_code: The target language (Moses's detokenizer rules).
     """
+
+    underscore_is_space = False
 
     def __init__(self, codes: str | os.PathLike[str], from_code: str, to_code: str) -> None:
         from argostranslate.apply_bpe import BPE

@@ -182,8 +182,22 @@ def _read_unit(element: ET.Element, version: Version, ns: str) -> tuple[Unit, bo
     parts = [element] if version == "1.2" else _parts_20(element, ns)
     if not parts:
         return Unit("", "", translatable), False
+    source, target, states = _joined(parts, version, ns)
+    if not translatable:
+        return Unit(source, source), False
+    if "\n" not in source and "\r" not in source:  # a line break would add a paragraph
+        target = _LINE_BREAK.sub(" ", target)
+    machine = element.get(_MT)
+    edited = machine is not None and _checksum(target) != machine
+    signed = bool(states) and all(state in _REVIEWED[version] for state in states)
+    return Unit(source, target, True), bool(target.strip()) and (edited or signed)
+
+
+def _joined(parts: list[ET.Element], version: Version, ns: str) -> tuple[str, str, list[str]]:
+    """The source and target of a unit's parts joined (2.0: the segments a CAT tool
+    split it into, and the ignorable text between them), and the segments' states."""
     sources, targets, states = [], [], []
-    for part in parts:  # 2.0: the segments a CAT tool split the unit into, in order
+    for part in parts:
         source = text_of(part.find(f"{ns}source"))
         target_element = part.find(f"{ns}target")
         sources.append(source)
@@ -193,15 +207,7 @@ def _read_unit(element: ET.Element, version: Version, ns: str) -> tuple[Unit, bo
         state_holder = target_element if version == "1.2" else part
         if not ignorable:
             states.append(state_holder.get("state", "") if state_holder is not None else "")
-    source, target = "".join(sources), "".join(targets)
-    if not translatable:
-        return Unit(source, source), False
-    if "\n" not in source and "\r" not in source:  # a line break would add a paragraph
-        target = _LINE_BREAK.sub(" ", target)
-    machine = element.get(_MT)
-    edited = machine is not None and _checksum(target) != machine
-    signed = bool(states) and all(state in _REVIEWED[version] for state in states)
-    return Unit(source, target, True), bool(target.strip()) and (edited or signed)
+    return "".join(sources), "".join(targets), states
 
 
 _LINE_BREAK = re.compile(r"[ \t]*(?:\r\n|\r|\n|\u2028|\u2029)[ \t]*")

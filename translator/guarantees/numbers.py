@@ -54,11 +54,12 @@ class Number:
     kind: Kind
     english: str
     era: str = ""
+    unit: str = ""  # between an ordinal and its era: century, millennium
 
     @property
     def written(self) -> str:
         """The whole English to write: the house-style number and its era."""
-        return f"{self.english} {self.era}" if self.era else self.english
+        return " ".join(part for part in (self.english, self.unit, self.era) if part)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,8 @@ def _source_pattern() -> re.Pattern[str]:
         rf"(?:(?P<dot>\.)(?=\s+(?P<month>{_alternation(list(words['month']))})\b|\s+[a-zæøå]))?"
         rf"(?:\s*(?P<scale>{_alternation(list(words['scale']))})(?!\w))?"
         rf"(?:\s*(?P<percent>{_alternation(list(words['percent']))})(?!\w))?"
-        rf"(?:\s*(?P<era>{_alternation(list(words['era']))})(?!\w))?",
+        rf"(?:\s*(?:(?P<unit>{_alternation(list(words['era-unit']))})\s+)?"
+        rf"(?P<era>{_alternation(list(words['era']))})(?!\w))?",
     )
 
 
@@ -103,7 +105,8 @@ def _code_pattern() -> re.Pattern[str]:
     ``1.2.3``): codes and units that must come out as written."""
     glued = r"\d+(?:[.,]\d+)*[A-Za-z]+\w*"
     dotted = r"(?!\d{1,3}(?:\.\d{3})+(?![\d.]))\d+(?:\.\d+){2,}(?!\d)"  # not 2.500.000
-    return re.compile(rf"(?<![\w.,])(?:{glued}|{dotted})")
+    timed = r"\d{1,2}(?::\d{2})+,\d+(?!\d)"  # a race time, 4:41,30: English 4:41.30
+    return re.compile(rf"(?<![\w.,:])(?:{glued}|{dotted}|{timed})")
 
 
 @functools.cache
@@ -174,10 +177,16 @@ def _number(m: re.Match[str]) -> tuple[int, int, Number]:
         kind = "percent"
         english += "%"
         end = m.end("percent")
-    era = words["era"][m.group("era")] if m.group("era") else ""
-    if era:
-        end = m.end("era")
-    return m.start("num"), end, Number(value, kind, english, era)
+    era, unit = _era(m)
+    return m.start("num"), m.end("era") if era else end, Number(value, kind, english, era, unit)
+
+
+def _era(m: re.Match[str]) -> tuple[str, str]:
+    """The English era (``BC``) of a year matched, and the word between (``century``)."""
+    if not m.group("era"):
+        return "", ""
+    words = _words()
+    return words["era"][m.group("era")], words["era-unit"].get(m.group("unit") or "", "")
 
 
 def _scale_word(factor: float) -> str:
@@ -294,8 +303,11 @@ def _era_missing(number: Number, reading: _Reading, output: str) -> bool:
     """Whether the English lost the era (``BC``) of a year of the Danish."""
     if not number.era:
         return False
+    words = _words()
     written = re.match(
-        rf"\s*({_alternation(list(_words()['english-era']))})(?!\w)", output[reading.end :]
+        rf"\s*(?:(?:{_alternation(list(words['english-era-unit']))})\s+)?"
+        rf"({_alternation(list(words['english-era']))})(?!\w)",
+        output[reading.end :],
     )
     return written is None or _words()["english-era"][written.group(1)] != number.era
 

@@ -39,6 +39,10 @@ _FUNCTION_WORDS = frozenset("a an and at by for from in of on the to with".split
 #: ``Organisation`` → ``Organization`` and ``Baltic`` → ``Baltic Sea`` are, while an
 #: alignment that points at a verb (``cross``) or a paraphrase is not.
 SIMILARITY = 0.6
+#: How like a one-word name a capitalised word must be to be taken for it misspelt
+#: (``Tltenberg``, ``Stoltenburg`` for ``Stoltenberg``), and the shortest such name.
+_MISSPELT = 0.8
+_NAME_LENGTH = 5
 #: Where American and British spelling differ inside a word (-ize/-ise, -yze/-yse).
 _SPELLING = re.compile(r"(?<=[iy])z(?=e|a|i)")
 
@@ -142,18 +146,60 @@ class GlossaryGuarantee(BaseGuarantee):
         if not self.glossary.entries:
             return output
         edits = [Edit(m.start, m.end, m.target) for m in self._leftovers(output)]
-        edits += self._avoided(segment, output)
-        for target in self._missing(segment, output):
+        missing = self._missing(segment, output)
+        if missing:  # most outputs have every term: nothing more to look for
+            edits += self._avoided(segment, output, missing)
+            edits += self._half_translated(segment, output, missing)
+            edits += self._mangled(output, missing)
+        for target in missing:
             # The target in another case, or in British spelling (Organisation).
             pattern = _SPELLING.sub("[sz]", re.escape(target))
             for hit in re.finditer(rf"(?<!\w){pattern}(?!\w)", output, re.I):
                 edits.append(Edit(hit.start(), hit.end(), target))
         return apply_edits(output, edits) if edits else output
 
-    def _avoided(self, segment: Segment, output: str) -> list[Edit]:
+    def _half_translated(
+        self, segment: Segment, output: str, missing: dict[str, tuple[int, int]]
+    ) -> list[Edit]:
+        """A term of several words the model translated in part (``Læger without
+        Borders``): the words around a Danish word it copied that read like the target."""
+        words = list(re.finditer(r"[\w'’-]+", output))
+        edits = []
+        for match in self._matches(segment):
+            target = match.entry.target
+            size = len(target.split())
+            if target not in missing or size < 2:
+                continue
+            danish = {w.lower() for w in re.findall(r"\w+", match.entry.source)}
+            windows = [
+                (words[j].start(), words[j + size - 1].end())
+                for i, word in enumerate(words)
+                if word.group().lower() in danish
+                for j in range(max(0, i - size + 1), min(i, len(words) - size) + 1)
+            ]
+            scored = [(_ratio(output[a:b], target), a, b) for a, b in windows]
+            best = max(scored, default=(0.0, 0, 0))
+            if best[0] >= SIMILARITY:
+                edits.append(Edit(best[1], best[2], target))
+        return edits
+
+    def _mangled(self, output: str, missing: dict[str, tuple[int, int]]) -> list[Edit]:
+        """A one-word name the model misspelt (``Tltenberg`` for ``Stoltenberg``): a
+        capitalised word very like it, where the name is missing."""
+        edits = []
+        for target, (found, wanted) in missing.items():
+            if " " in target or len(target) < _NAME_LENGTH or not target[0].isupper():
+                continue
+            words = re.finditer(r"(?<![\w'’-])([A-Z][\w-]+?)(?:['’]s?)?(?![\w'’-])", output)
+            like = [w for w in words if _ratio(w.group(1), target) >= _MISSPELT and w[1] != target]
+            edits += [Edit(w.start(1), w.end(1), target) for w in like[: wanted - found]]
+        return edits
+
+    def _avoided(
+        self, segment: Segment, output: str, missing: dict[str, tuple[int, int]]
+    ) -> list[Edit]:
         """A form its entry avoids (``United States`` for ``US``) or a termbase
         deprecates becomes the target its Danish term wants, as often as it is missing."""
-        missing = self._missing(segment, output)
         forms = dict(self.glossary.forbidden)
         for match in self._matches(segment):
             forms.update(dict.fromkeys(match.entry.avoid, match.entry.target))
@@ -163,9 +209,7 @@ class GlossaryGuarantee(BaseGuarantee):
                 continue
             found, wanted = missing[forms[term]]
             hits = re.finditer(rf"(?<!\w){re.escape(term)}(?![^\W_])", output)
-            free = [
-                h for h in hits if not any(e.start < h.end() and h.start() < e.end for e in edits)
-            ]
+            free = [h for h in hits if not any(_overlap(e, h.span()) for e in edits)]
             edits += [Edit(h.start(), h.end(), forms[term]) for h in free[: wanted - found]]
         return edits
 

@@ -14,6 +14,7 @@ import hashlib
 import json
 import math
 import os
+import re
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -204,6 +205,14 @@ def detector_version() -> str:
     return hashlib.sha256(f"{version('langdetect')}\n{model_checksum()}".encode()).hexdigest()
 
 
+#: ISO 639-2 for "undetermined": a text with no words to judge by.
+UNDETERMINED = "und"
+# Web and e-mail addresses say nothing of a text's language (and fool langdetect).
+_ADDRESSES = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def detect_language(text: str) -> Detection:
     """Identify the language of ``text``; deterministic.
 
@@ -211,12 +220,19 @@ def detect_language(text: str) -> Detection:
         text: Prose to identify (leave out datelines and bylines).
 
     Returns:
-        The :class:`Detection`. Norwegian is ``nb`` or ``nn``, never ``no``.
+        The :class:`Detection`. Norwegian is ``nb`` or ``nn``, never ``no``; ``und``
+        (with a note) for a text that is a web or e-mail address and little else.
 
     Raises:
         LanguageDetectionError: the text has no letters to judge by.
     """
-    priors = _langdetect(text)
+    if not _LETTER.search(text):
+        raise LanguageDetectionError(source="text", problem="no letters to judge by")
+    words_left = _ADDRESSES.sub(" ", text)
+    if len(_WORD.findall(words_left)) < 3:  # a URL, an e-mail address: no words
+        note = "no words to identify (a web or e-mail address)"
+        return Detection(UNDETERMINED, 0.0, 0.0, note)
+    priors = _langdetect(words_left)
     family = _family(priors)
     if family != "nordic":
         note = _note(text, family, priors, 1.0)
