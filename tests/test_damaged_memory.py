@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import CopyEngine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_cli import run
 
 from translator import Translator
@@ -18,6 +20,14 @@ from translator.formats import tmx
 from translator.memory import MACHINE, StoredSegment, TranslationMemory
 
 ARTICLE = "Det er ikke nyt, at Rusland truer med atomvåben.\n\nHan kom hjem i går.\n"
+
+
+def _damage(path: Path, record: str) -> None:
+    """Put ``record`` in place of every machine segment's record."""
+    db = sqlite3.connect(path)
+    db.execute("UPDATE segments SET record = ? WHERE origin = 'machine'", (record,))
+    db.commit()
+    db.close()
 
 
 def _memory_after_one_run(path: Path) -> Translator:
@@ -36,10 +46,7 @@ def test_a_damaged_machine_row_is_translated_again_and_replaced(
 ) -> None:
     path = tmp_path / "tm.sqlite"
     first = _memory_after_one_run(path).translate(ARTICLE)
-    db = sqlite3.connect(path)
-    db.execute("UPDATE segments SET record = ? WHERE origin = 'machine'", (record,))
-    db.commit()
-    db.close()
+    _damage(path, record)
     again = Translator(CopyEngine(), source_language="da", translation_memory=path)
     result = again.translate(ARTICLE)
     assert result.text == first.text
@@ -115,3 +122,28 @@ def test_damaged_pages_are_one_line_and_the_file_is_kept(tmp_path: Path) -> None
     assert "Traceback" not in result.output
     assert path.read_bytes() == before
     assert not (tmp_path / "out.tmx").exists()
+
+
+_RECORDS = st.one_of(
+    st.text(max_size=60),
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+        max_leaves=8,
+    ).map(json.dumps),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(record=_RECORDS)
+def test_any_damaged_record_reads_as_absent(tmp_path: Path, record: str) -> None:
+    """Whatever a damaged row holds, the next translation is the clean one."""
+    import uuid
+
+    path = tmp_path / f"{uuid.uuid4().hex}.sqlite"
+    first = _memory_after_one_run(path).translate(ARTICLE)
+    _damage(path, record)
+    again = Translator(CopyEngine(), source_language="da", translation_memory=path)
+    assert again.translate(ARTICLE).text == first.text

@@ -9,6 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_bulk import run_bulk
 
 DANISH = "Det er ikke nyt, at Rusland truer med atomvåben, siger han til avisen i dag.\n"
@@ -129,3 +131,39 @@ def test_an_item_that_crashes_the_pipeline_fails_alone(
     assert set(statuses.values()) == {"translated"} and len(statuses) == 6
     reason = next(r.reason for r in results if r.id == "a3.txt")
     assert reason == "cannot be translated: RecursionError: a bug"
+
+
+_NAME_PART = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00/"),
+    min_size=1,
+    max_size=120,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(parts=st.lists(_NAME_PART, min_size=1, max_size=4))
+def test_any_member_name_is_translated_or_fails_alone(tmp_path: Path, parts: list[str]) -> None:
+    """Member names as a hostile archive has them (any characters, any case, long in
+    bytes, deep): each item is translated or fails alone, and every output stays
+    inside the output folder with names a file system takes."""
+    import shutil
+    import uuid
+
+    work = tmp_path / uuid.uuid4().hex
+    work.mkdir()
+    archive = work / "in.zip"
+    name = "/".join(parts) + ".txt"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr(name, DANISH)
+        zipped.writestr("ok.txt", DANISH)
+    results = run_bulk(archive, work / "out")
+    statuses = _statuses(results)
+    assert statuses.pop("ok.txt") == "translated"
+    assert set(statuses.values()) <= {"translated", "failed"}
+    out = (work / "out").resolve()
+    for path in out.rglob("*"):
+        assert path.resolve().is_relative_to(out)
+        assert len(path.name.encode("utf-8", "surrogateescape")) <= 255
+    shutil.rmtree(work)
