@@ -231,7 +231,7 @@ def main() -> int:
     # slows the repairs down does not land (the speed floor allows for a noisy machine).
     if args.gate:
         kept_floor = {"terms": 0.98, "quotations": 0.98, "numbers": 0.96}
-        speed_floor = 0.75
+        speed_floor = 0.70
     else:
         kept_floor = {"terms": 0.99, "quotations": 0.99, "numbers": 0.98}
         speed_floor = 0.80
