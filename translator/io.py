@@ -19,8 +19,7 @@ from translator.errors import InputFileError, OutputFileError
 PARTIAL = ".partial"  # the suffix of a file being written
 # Only the temporaries write_atomic names (.NAME.<8 hex>.partial) are ever cleaned up:
 # a user's own .something.partial file is never touched.
-_OURS = re.compile(r"\.[0-9a-f]{8}" + re.escape(PARTIAL))
-_OUR_NAME = re.compile(r"\..+" + _OURS.pattern, re.S)
+_OURS = re.compile(r"\..+\.[0-9a-f]{8}" + re.escape(PARTIAL), re.S)
 # Windows-1252 decodes almost any byte string; these C1 controls show it was not meant.
 _CONTROL = {chr(c) for c in range(32)} - set("\t\n\r\f\v")
 _UTF8_MULTIBYTE = re.compile(
@@ -203,7 +202,7 @@ def _write_atomic(target: Path, chunks: Iterable[bytes], clean: bool) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if clean:
         for stale in target.parent.glob(f".{glob.escape(target.name)}.*{PARTIAL}"):
-            if _OURS.fullmatch(stale.name[len(target.name) + 1 :]):
+            if _OURS.fullmatch(stale.name):
                 stale.unlink(missing_ok=True)
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
     temporary = target.parent / f".{target.name}.{secrets.token_hex(4)}{PARTIAL}"
@@ -224,7 +223,7 @@ def _write_atomic(target: Path, chunks: Iterable[bytes], clean: bool) -> None:
 def remove_partials(folder: str | os.PathLike[str]) -> None:
     """Remove the temporaries that killed :func:`write_atomic` calls left under ``folder``."""
     for stale in Path(folder).rglob(f".*{PARTIAL}"):
-        if _OUR_NAME.fullmatch(stale.name):
+        if _OURS.fullmatch(stale.name):
             stale.unlink(missing_ok=True)
 
 

@@ -77,9 +77,10 @@ class ModelLayout:
         """The tokenizer these files make."""
         if self.is_bpe:
             return BPETokenizer(self.source_tokenizer, self.from_code, self.to_code)
-        separate = _vocabulary(self.model_dir, _VOCABULARIES)
-        if separate is not None and separate == _vocabulary(self.model_dir, _SOURCE_VOCABULARIES):
-            separate = None  # one vocabulary: the SentencePiece model's own
+        # A decoder with a vocabulary of its own (the OPUS-MT port): English is fitted to it.
+        names = ("shared_vocabulary.json", "shared_vocabulary.txt")
+        shared = any((self.model_dir / name).is_file() for name in names)
+        separate = None if shared else _vocabulary(self.model_dir, ("target_vocabulary",))
         return SentencePieceTokenizer(self.source_tokenizer, self.target_tokenizer, separate)
 
     def source(self, encoded: list[list[str]]) -> list[list[str]]:
