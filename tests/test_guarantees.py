@@ -320,6 +320,7 @@ class ForcingEngine:
     def __init__(self, scores: dict[str, float]) -> None:
         self.scores = scores
         self.prefixes: list[str] = []
+        self.searches: list[tuple[int, int, bool]] = []
 
     def translate_batch(self, sentences: list[str]) -> list[str]:
         return [self.FIRST for _ in sentences]
@@ -327,6 +328,7 @@ class ForcingEngine:
     def search(
         self, sentences: list[str], candidates: int = 1, alignment: bool = False
     ) -> list[list[Hypothesis]]:
+        self.searches.append((len(sentences), candidates, alignment))
         # USA (0-3) went to "United States" (4-17), "og Danmark" to "and Denmark".
         links = Alignment(((0, 3, 4, 10), (0, 3, 11, 17), (4, 6, 18, 21), (7, 14, 22, 29)))
         return [[Hypothesis(self.FIRST, -0.2, True, links)] for _ in sentences]
@@ -342,8 +344,8 @@ class ForcingEngine:
 def _resolve(engine: object, danish: str = "USA og Danmark er enige.") -> repair.Outcome:
     guard = repair.Guard([GlossaryGuarantee(Settings(GLOSSARY))])
     unit = segment(guard.guarantees[0], danish)
-    first = search(engine, [danish])[0][0]  # type: ignore[arg-type]
-    return repair.resolve(guard, engine, [unit], [first], lambda s: [])[0]  # type: ignore[arg-type]
+    found = search(engine, [danish], repair.CANDIDATES, alignment=True)  # type: ignore[arg-type]
+    return repair.resolve(guard, engine, [unit], found, lambda s: [])[0]  # type: ignore[arg-type]
 
 
 def test_a_paraphrased_term_is_forced_in_context() -> None:
@@ -361,3 +363,17 @@ def test_a_forced_translation_far_worse_than_the_fluent_one_is_not_taken() -> No
     outcome = _resolve(engine)
     assert outcome.technique == "" and outcome.text == ForcingEngine.FIRST
     assert [p.kind for p in outcome.problems] == ["missing"]
+
+
+def test_a_repair_decodes_nothing_twice() -> None:
+    # The first decode brings the beam's hypotheses, aligned: the repair takes them from
+    # there and only forces the term, so the article costs one search, not two.
+    engine = ForcingEngine({ForcingEngine.FIRST: -0.4})
+    translator = Translator(engine, source_language="da", glossary=GLOSSARY)
+    result = translator.translate("USA og Danmark er enige.\n")
+    assert result.text == "The US and Denmark agree.\n"
+    assert engine.searches == [(1, repair.CANDIDATES, True)]
+    again = translator.translate("USA og Danmark er enige.\n\nDet er godt.\n")
+    assert again.text.startswith("The US and Denmark agree.")
+    # The cached sentence comes back without its beam: only it is searched again.
+    assert engine.searches[1:] == [(1, repair.CANDIDATES, True), (1, repair.CANDIDATES, True)]

@@ -14,6 +14,20 @@ DATA = Path(__file__).parent / "data"
     ("text", "expected"),
     [
         ("Han kom. Hun gik.", ["Han kom.", "Hun gik."]),
+        # Abbreviations of sizes and given names, before a number or a name.
+        ("Skoen fås i str. 42 og 43.", ["Skoen fås i str. 42 og 43."]),
+        ("Bogen er af Vilh. Bergsøe. Den udkom.", ["Bogen er af Vilh. Bergsøe.", "Den udkom."]),
+        ("Hun mødte Chr. Hansen.", ["Hun mødte Chr. Hansen."]),
+        ("Hun er cand.jur. fra Aarhus.", ["Hun er cand.jur. fra Aarhus."]),
+        # The formal "De" inside a sentence starts nothing.
+        ("Vil De have kaffe? Ja tak.", ["Vil De have kaffe?", "Ja tak."]),
+        ("Hvad mener De om det?", ["Hvad mener De om det?"]),
+        # All-caps headlines: one-letter words and acronyms inside them cut nothing.
+        ("SKANDALE I DR: CHEF FYRET", ["SKANDALE I DR: CHEF FYRET"]),
+        ("STORT BRAND PÅ AMAGER Natten var lang.", ["STORT BRAND PÅ AMAGER", "Natten var lang."]),
+        ("GEOLOGI I gennemsnit sker det.", ["GEOLOGI", "I gennemsnit sker det."]),
+        ("Han arbejder for NATO I Bruxelles.", ["Han arbejder for NATO I Bruxelles."]),
+        ("Hun læste om LEGO Koncernen.", ["Hun læste om LEGO Koncernen."]),
         ("Det sker bl.a. i dag. Hvad nu?", ["Det sker bl.a. i dag.", "Hvad nu?"]),
         ("Vi ses f.eks. i morgen.", ["Vi ses f.eks. i morgen."]),
         ("Mødet er kl. 10.30 i dag. Alle kommer.", ["Mødet er kl. 10.30 i dag.", "Alle kommer."]),

@@ -42,6 +42,7 @@ from translator.errors import (
 )
 from translator.formats import glossary as glossary_mod
 from translator.guarantees import Guarantee, Problem, Segment, Span
+from translator.guarantees import repair as repair_mod
 from translator.guarantees.repair import Guard, Outcome, resolve
 from translator.language import article as article_mod
 from translator.language.detect import (
@@ -274,24 +275,30 @@ class Translator:
             return self._engines[language]
 
     def _translate_sentences(
-        self, language: str, sentences: Iterable[str]
-    ) -> dict[str, Hypothesis]:
-        """Translate ``sentences``, each once, those not cached in one engine call."""
+        self, language: str, sentences: Iterable[str], candidates: int = 1
+    ) -> dict[str, list[Hypothesis]]:
+        """Translate ``sentences``, each once, those not cached in one engine call.
+
+        With ``candidates`` > 1 the call also returns that many hypotheses of each
+        sentence, aligned: the beam search is the same, so the repair of a failing
+        sentence needs no second decode. Only the first, unaligned, is cached.
+        """
         wanted = list(dict.fromkeys(sentences))
-        found: dict[str, Hypothesis] = {}
+        found: dict[str, list[Hypothesis]] = {}
         with self._cache_lock:  # bulk runs call this from several threads
             for sentence in wanted:
                 key = (language, sentence)
                 if key in self._cache:
                     self._cache.move_to_end(key)
-                    found[sentence] = self._cache[key]
+                    found[sentence] = [self._cache[key]]
         todo = [sentence for sentence in wanted if sentence not in found]
         if not todo:
             return found
-        outputs = [found[0] for found in search(self.engine_for(language), todo)]
+        outputs = search(self.engine_for(language), todo, candidates, alignment=candidates > 1)
         with self._cache_lock:
             for sentence, output in zip(todo, outputs, strict=True):
-                found[sentence] = self._cache[(language, sentence)] = output
+                found[sentence] = output
+                self._cache[(language, sentence)] = replace(output[0], alignment=None)
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
         return found
@@ -501,19 +508,27 @@ class Translator:
         known = self._remembered(language, [segment for segment, _ in segments], damaged)
         todo = [(s, article) for s, article in segments if _memory_key(s) not in known]
 
-        def translate(sentences: list[str]) -> list[Hypothesis]:
-            found = self._translate_sentences(language, sentences)
-            return [found[s] for s in sentences]
-
         if todo:
             unique = _unique(todo)
-            first = translate([s.text for s, _ in unique])
-            engine = self.engine_for(language)
-            resolved = resolve(self._guard, engine, [s for s, _ in unique], first, translate)
+            resolved = self._resolve(language, [s for s, _ in unique])
             for (segment, _), outcome in zip(unique, resolved, strict=True):
                 known[_memory_key(segment)] = outcome
-            self._remember(language, engine, unique, resolved)
+            self._remember(language, self.engine_for(language), unique, resolved)
         return [known[_memory_key(s)] for s, _ in segments]
+
+    def _resolve(self, language: str, segments: list[Segment]) -> list[Outcome]:
+        """Translate ``segments`` (with the beam, when a guarantee may need it) and let
+        the guarantees choose each one's English."""
+
+        def translate(sentences: list[str]) -> list[Hypothesis]:
+            found = self._translate_sentences(language, sentences)
+            return [found[s][0] for s in sentences]
+
+        texts = [s.text for s in segments]
+        candidates = repair_mod.CANDIDATES if self.guarantees else 1
+        found = self._translate_sentences(language, texts, candidates)
+        hypotheses = [found[text] for text in texts]
+        return resolve(self._guard, self.engine_for(language), segments, hypotheses, translate)
 
     def _remember(
         self,

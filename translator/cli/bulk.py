@@ -1,7 +1,5 @@
 """``translator bulk``: many articles, with progress, a report and resume."""
 
-from __future__ import annotations
-
 import os
 import sys
 from collections.abc import Generator

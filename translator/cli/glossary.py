@@ -1,9 +1,7 @@
 """``translator glossary``: check and show glossaries."""
 
-from __future__ import annotations
-
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -14,9 +12,6 @@ from translator.cli.app import (
     glossary_app,
 )
 from translator.errors import InputFileError, TranslatorError
-
-if TYPE_CHECKING:
-    pass
 
 
 @glossary_app.command("check")

@@ -1,7 +1,5 @@
 """``translator models``: list, install and remove translation models."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """``translator serve``: the LibreTranslate-compatible HTTP service."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

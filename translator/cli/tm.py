@@ -1,9 +1,7 @@
 """``translator tm``: the translation memory as TMX."""
 
-from __future__ import annotations
-
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -14,9 +12,6 @@ from translator.cli.app import (
     tm_app,
 )
 from translator.errors import TranslatorError
-
-if TYPE_CHECKING:
-    pass
 
 
 @tm_app.command("export")

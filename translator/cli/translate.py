@@ -1,7 +1,5 @@
 """``translator translate`` (one article) and ``translator detect``."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
 

@@ -1,7 +1,5 @@
 """``translator watch``: translate each item dropped into an inbox."""
 
-from __future__ import annotations
-
 import signal
 import sys
 import threading

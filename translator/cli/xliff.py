@@ -1,9 +1,7 @@
 """``translator xliff``: post-edited XLIFF back into the memory or the article."""
 
-from __future__ import annotations
-
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -13,9 +11,6 @@ from translator.cli.app import (
     xliff_app,
 )
 from translator.errors import TranslatorError
-
-if TYPE_CHECKING:
-    pass
 
 
 @xliff_app.command("import")

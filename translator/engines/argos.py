@@ -52,7 +52,8 @@ class ArgosEngine:
         intra_threads: Threads per batch (0: the cores left per batch, at least 1).
             On 2 cores, 2 × 1 decodes about 1.5× faster than CTranslate2's 1 × 2
             (benchmarks/throughput.py), since one batch's matrices are too small to split.
-        max_batch_tokens: Tokens per CTranslate2 batch.
+        max_batch_tokens: Tokens per CTranslate2 batch at most (a smaller call is cut
+            into one batch per worker, so a repair of a few sentences uses every core).
     """
 
     def __init__(
@@ -78,6 +79,10 @@ class ArgosEngine:
         self.max_decoding_length = max_decoding_length or ARGOS_MAX_DECODING_LENGTH
         self.length_ratio = length_ratio
         self.max_batch_tokens = max_batch_tokens
+        # Small calls are cut by the machine's cores, not this engine's workers, so a
+        # Ray actor with one worker cuts them as the local engine does: a batch's
+        # padding can change a decimal of the scores, and the outputs stay identical.
+        self._split = cores
         try:
             self.layout = read_layout(self.package_dir)
             self.target_prefix: str = self.layout.target_prefix
@@ -138,20 +143,39 @@ class ArgosEngine:
         groups: dict[int, list[int]] = {}
         for index, tokens in enumerate(encoded):
             groups.setdefault(self._limit(len(tokens)), []).append(index)
-        retry: list[int] = []
-        for limit, indexes in sorted(groups.items()):
-            outputs = self._run([encoded[i] for i in indexes], limit, candidates, alignment)
-            for index, output in zip(indexes, outputs, strict=True):
-                results[index] = self._hypotheses(output, spans[index], sentences[index])
-                if not results[index][0].finished and limit < self.max_decoding_length:
-                    retry.append(index)
+        # Every group is queued at once, so the decoder's workers never wait for a
+        # group's last batch; results are read (and their attention converted) one by one.
+        calls = [
+            (indexes, self._submit([encoded[i] for i in indexes], limit, candidates, alignment))
+            for limit, indexes in sorted(groups.items())
+        ]
+        retry = [
+            index
+            for indexes, pending in calls
+            for index in self._collect(indexes, pending, results, spans, sentences)
+            if self._limit(len(encoded[index])) < self.max_decoding_length
+        ]
         if retry:
-            outputs = self._run(
-                [encoded[i] for i in retry], self.max_decoding_length, candidates, alignment
-            )
-            for index, output in zip(retry, outputs, strict=True):
-                results[index] = self._hypotheses(output, spans[index], sentences[index])
+            batch = [encoded[i] for i in retry]
+            pending = self._submit(batch, self.max_decoding_length, candidates, alignment)
+            self._collect(retry, pending, results, spans, sentences)
         return results
+
+    def _collect(
+        self,
+        indexes: list[int],
+        pending: list[Any],
+        results: list[list[Hypothesis]],
+        spans: list[Spans | None],
+        sentences: list[str],
+    ) -> list[int]:
+        """Read queued results into ``results``; return the indexes left unfinished."""
+        unfinished = []
+        for index, output in zip(indexes, pending, strict=True):
+            results[index] = self._hypotheses(_result(output), spans[index], sentences[index])
+            if not results[index][0].finished:
+                unfinished.append(index)
+        return unfinished
 
     def _encode(
         self, sentences: list[str], alignment: bool
@@ -185,7 +209,7 @@ class ArgosEngine:
         target = [self._target(pieces) for pieces in self._tokenizer.encode_target(outputs)]
         try:
             results = self._translator.score_batch(
-                source, target, max_batch_size=self.max_batch_tokens, batch_type="tokens"
+                source, target, max_batch_size=self._batch_tokens(target), batch_type="tokens"
             )
         except (RuntimeError, ValueError) as error:
             raise EngineError(problem=str(error)) from None
@@ -204,16 +228,30 @@ class ArgosEngine:
         prefixes: list[list[str]] | None = None,
         beam: int | None = None,
     ) -> list[Any]:
+        pending = self._submit(batch, limit, candidates, alignment, prefixes, beam)
+        return [_result(output) for output in pending]
+
+    def _submit(
+        self,
+        batch: list[list[str]],
+        limit: int,
+        candidates: int,
+        alignment: bool,
+        prefixes: list[list[str]] | None = None,
+        beam: int | None = None,
+    ) -> list[Any]:
+        """Queue ``batch`` on the decoder's workers; one pending result per sentence."""
         options: dict[str, Any] = {}
         if prefixes is not None:
             options["target_prefix"] = prefixes
         elif self.target_prefix:
             options["target_prefix"] = [[self.target_prefix]] * len(batch)
         try:
-            outputs: list[Any] = self._translator.translate_batch(
+            pending: list[Any] = self._translator.translate_batch(
                 batch,
-                max_batch_size=self.max_batch_tokens,
+                max_batch_size=self._batch_tokens(batch),
                 batch_type="tokens",
+                asynchronous=True,
                 beam_size=max(beam or self.beam_size, candidates),
                 num_hypotheses=candidates,
                 length_penalty=ARGOS_LENGTH_PENALTY,
@@ -227,7 +265,13 @@ class ArgosEngine:
             )
         except (RuntimeError, ValueError) as error:
             raise EngineError(problem=str(error)) from None
-        return outputs
+        return pending
+
+    def _batch_tokens(self, batch: Sequence[Sequence[str]]) -> int:
+        """Tokens per decoding batch: ``max_batch_tokens``, or less for a small call
+        (a repair), so that it still splits over every worker instead of one."""
+        share = -(-sum(len(tokens) for tokens in batch) // self._split)
+        return max(1, min(self.max_batch_tokens, share))
 
     def _hypotheses(
         self, output: Any, source_spans: Spans | None, sentence: str
@@ -267,3 +311,11 @@ class ArgosEngine:
             s0, s1 = source_spans[best]
             links.append((s0, s1, t0, t1))
         return Alignment(tuple(links))
+
+
+def _result(pending: Any) -> Any:
+    """A queued decoding's result; its failure as an :class:`EngineError`."""
+    try:
+        return pending.result()
+    except (RuntimeError, ValueError) as error:
+        raise EngineError(problem=str(error)) from None

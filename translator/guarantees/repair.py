@@ -5,8 +5,9 @@ deterministic normalisation (restyled marks, respelled terms, house-style digits
 Only a segment that still fails is repaired, always in its own sentence context. All
 failing segments of a call go to the decoder together, one call per stage:
 
-1. **hypothesis**: the decoder is asked again for several hypotheses, with the
-   alignment of each to its Danish; those that pass every check are candidates;
+1. **hypothesis**: the other hypotheses of the first decode's beam (asked for, aligned
+   to the Danish, with the first translation: the same search, so they cost no second
+   decode); those that pass every check are candidates;
 2. **alignment**: the missing term, mark or number placed into the model's own
    translation where the alignment says its Danish went;
 3. **constrained**: the model decodes again with a target prefix: its own translation
@@ -32,7 +33,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from translator.engines.base import ConstrainedEngine, Engine, Hypothesis, search
+from translator.engines.base import ConstrainedEngine, Engine, Hypothesis, SearchEngine, search
 from translator.guarantees.base import Anchor, Guarantee, Problem, Segment, apply_edits
 
 #: Hypotheses asked for when a segment fails a check.
@@ -139,20 +140,23 @@ def resolve(
     guard: Guard,
     engine: Engine,
     segments: Sequence[Segment],
-    first: Sequence[Hypothesis],
+    found: Sequence[Sequence[Hypothesis]],
     translate: TranslateFn,
 ) -> list[Outcome]:
     """Choose the English of each segment from its first ``Hypothesis``, repairing if needed.
 
     Args:
         guard: The active guarantees.
-        engine: The engine, asked again for hypotheses of failing segments.
+        engine: The engine, asked again for hypotheses of failing segments that came
+            without aligned alternatives.
         segments: The segments.
-        first: The model's translation of each segment.
+        found: The model's hypotheses of each segment, its translation first: the
+            first decode's beam (aligned) or that translation alone.
         translate: Translates plain sentences (for the parts of a cut segment).
     """
     outcomes = []
     failing: list[int] = []
+    first = [hypotheses[0] for hypotheses in found]
     for index, (segment, hypothesis) in enumerate(zip(segments, first, strict=True)):
         text, problems = guard.judge(segment, hypothesis.text)
         outcome = Outcome(text, problems=problems)
@@ -164,7 +168,7 @@ def resolve(
             failing.append(index)
         outcomes.append(outcome)
     if failing:
-        chosen = _repair(guard, engine, [segments[i] for i in failing], [first[i] for i in failing])
+        chosen = _repair(guard, engine, [segments[i] for i in failing], [found[i] for i in failing])
         for index, better in zip(failing, chosen, strict=True):
             if better is not None:
                 outcomes[index] = Outcome(better.text, better.technique, outcomes[index].problems)
@@ -172,10 +176,11 @@ def resolve(
 
 
 def _repair(
-    guard: Guard, engine: Engine, segments: list[Segment], first: list[Hypothesis]
+    guard: Guard, engine: Engine, segments: list[Segment], given: list[Sequence[Hypothesis]]
 ) -> list[_Candidate | None]:
     """The best passing candidate for each failing segment, or ``None``."""
-    found = search(engine, [s.text for s in segments], CANDIDATES, alignment=True)
+    first = [hypotheses[0] for hypotheses in given]
+    found = _aligned(engine, segments, given)
     # The search's own copy of the first translation carries its alignment.
     again = [
         next((h for h in hyps if h.text == head.text), None)
@@ -191,6 +196,20 @@ def _repair(
     for pool, extra in zip(pools, _constrained(guard, engine, segments, bases), strict=True):
         pool.extend(extra)
     return _choose(engine, segments, first, pools)
+
+
+def _aligned(
+    engine: Engine, segments: list[Segment], given: list[Sequence[Hypothesis]]
+) -> list[Sequence[Hypothesis]]:
+    """Aligned hypotheses of each segment: those given, else searched for (one call)."""
+    missing = [i for i, hypotheses in enumerate(given) if hypotheses[0].alignment is None]
+    if not missing or not isinstance(engine, SearchEngine):
+        return given
+    found = list(given)
+    searched = search(engine, [segments[i].text for i in missing], CANDIDATES, alignment=True)
+    for index, hypotheses in zip(missing, searched, strict=True):
+        found[index] = hypotheses
+    return found
 
 
 def _searched(

@@ -59,12 +59,17 @@ def _opens_sentence(word: str) -> bool:
     return first.isupper() or first.isdigit() or first in _OPENERS
 
 
-def _is_boundary(prev: str, nxt: str, after: str | None) -> bool:
+def _is_upper(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _is_boundary(prev: str, nxt: str, after: str | None, before: str | None = None) -> bool:
     """Decide whether a sentence ends between the words ``prev`` and ``nxt``."""
     if _END.search(prev):
         return _opens_sentence(nxt) and _ends_with_stop(prev, nxt)
     # No final punctuation: a headline in capitals ends before an ordinary word ...
-    if _is_caps(prev) and prev[-1].isalpha() and nxt[0].isupper() and not _is_caps(nxt):
+    if _headline_ends(prev, nxt, after, before):
         return True
     if not (prev[-1].isalpha() and prev[-1].islower()) or prev.lower() in _glue():
         return False
@@ -72,6 +77,19 @@ def _is_boundary(prev: str, nxt: str, after: str | None) -> bool:
     if _is_caps(nxt):
         return after is not None and after[0].isupper()
     return nxt in _starters() and (after is None or after[0].islower())
+
+
+def _headline_ends(prev: str, nxt: str, after: str | None, before: str | None) -> bool:
+    """Whether a headline in capitals ends after ``prev``: before a capitalised ordinary
+    word ("Natten", or "I" before a lower-case word; "SKANDALE I DR" is one headline),
+    and not after an acronym inside a sentence ("om NATO Koncernen")."""
+    if not (_is_caps(prev) and prev[-1].isalpha() and nxt[0].isupper()):
+        return False
+    if before is not None and not _is_upper(before):
+        return False
+    if any(c.islower() for c in nxt):
+        return True
+    return not _is_caps(nxt) and after is not None and after[0].islower()
 
 
 def _ends_with_stop(prev: str, nxt: str) -> bool:
@@ -104,10 +122,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """
     words = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     spans: list[tuple[int, int]] = []
-    start = None
+    start: int | None = None
+    start_index = 0
     for i, (begin, end) in enumerate(words):
         if start is None:
-            start = begin
+            start, start_index = begin, i
         if i + 1 == len(words):
             spans.append((start, end))
             break
@@ -119,7 +138,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         elif begin == start and _LIST_MARK.match(word) and _line_start(text, begin):
             boundary = False  # "1." or "a)" opening a line is a list item's number
         else:
-            boundary = _is_boundary(word, nxt, after)
+            before = text[words[i - 1][0] : words[i - 1][1]] if i > start_index else None
+            boundary = _is_boundary(word, nxt, after, before)
         if boundary:
             spans.append((start, end))
             start = None
