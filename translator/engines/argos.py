@@ -195,11 +195,11 @@ class ArgosEngine:
         forced = [self._target(pieces) for pieces in self._tokenizer.encode_target(prefixes)]
         longest = max((len(f) for f in forced), default=0)
         limit = max([self._limit(len(e)) for e in encoded] + [longest + LENGTH_SLACK])
-        outputs = self._run(
+        outputs = self._submit(
             encoded, min(limit, self.max_decoding_length), 1, True, forced, COMPLETION_BEAM
         )
         return [
-            self._hypotheses(output, source_spans, sentence)[0]
+            self._hypotheses(_result(output), source_spans, sentence)[0]
             for output, source_spans, sentence in zip(outputs, spans, sentences, strict=True)
         ]
 
@@ -218,18 +218,6 @@ class ArgosEngine:
 
     def _target(self, pieces: list[str]) -> list[str]:
         return [self.target_prefix, *pieces] if self.target_prefix else pieces
-
-    def _run(
-        self,
-        batch: list[list[str]],
-        limit: int,
-        candidates: int,
-        alignment: bool,
-        prefixes: list[list[str]] | None = None,
-        beam: int | None = None,
-    ) -> list[Any]:
-        pending = self._submit(batch, limit, candidates, alignment, prefixes, beam)
-        return [_result(output) for output in pending]
 
     def _submit(
         self,
