@@ -146,14 +146,18 @@ class ArgosEngine:
         # Every group is queued at once, so the decoder's workers never wait for a
         # group's last batch; results are read (and their attention converted) one by one.
         calls = [
-            (indexes, self._submit([encoded[i] for i in indexes], limit, candidates, alignment))
+            (
+                limit,
+                indexes,
+                self._submit([encoded[i] for i in indexes], limit, candidates, alignment),
+            )
             for limit, indexes in sorted(groups.items())
         ]
         retry = [
             index
-            for indexes, pending in calls
+            for limit, indexes, pending in calls
             for index in self._collect(indexes, pending, results, spans, sentences)
-            if self._limit(len(encoded[index])) < self.max_decoding_length
+            if limit < self.max_decoding_length
         ]
         if retry:
             batch = [encoded[i] for i in retry]

@@ -50,13 +50,8 @@ def _glue() -> frozenset[str]:
 
 
 def _is_caps(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 3 and all(c.isupper() for c in letters)
-
-
-def _opens_sentence(word: str) -> bool:
-    first = word[0]
-    return first.isupper() or first.isdigit() or first in _OPENERS
+    """A word in capitals of three letters or more (not "I", "EU")."""
+    return sum(c.isalpha() for c in word) >= 3 and _is_upper(word)
 
 
 def _is_upper(word: str) -> bool:
@@ -64,7 +59,12 @@ def _is_upper(word: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-def _is_boundary(prev: str, nxt: str, after: str | None, before: str | None = None) -> bool:
+def _opens_sentence(word: str) -> bool:
+    first = word[0]
+    return first.isupper() or first.isdigit() or first in _OPENERS
+
+
+def _is_boundary(prev: str, nxt: str, after: str | None, before: str | None) -> bool:
     """Decide whether a sentence ends between the words ``prev`` and ``nxt``."""
     if _END.search(prev):
         return _opens_sentence(nxt) and _ends_with_stop(prev, nxt)
